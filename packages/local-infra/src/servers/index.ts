@@ -1,0 +1,19 @@
+import type { ServerName } from '../definitions';
+import { ferretdbDriver } from './ferretdb';
+import { kafkaDriver } from './kafka';
+import { mlflowDriver } from './mlflow';
+import { postgresDriver } from './postgres';
+import { prometheusDriver } from './prometheus';
+import { redisDriver } from './redis';
+import type { ServerDriver } from './types';
+
+export const drivers: Record<ServerName, ServerDriver> = {
+  postgres: postgresDriver,
+  redis: redisDriver,
+  kafka: kafkaDriver,
+  mongodb: ferretdbDriver,
+  mlflow: mlflowDriver,
+  prometheus: prometheusDriver,
+};
+
+export type { ServerContext, ServerDriver } from './types';

@@ -1,0 +1,78 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { run } from '../exec';
+import type { ServerContext, ServerDriver } from './types';
+
+const venv = (ctx: ServerContext) => path.join(ctx.dir, 'venv');
+const requirements = (ctx: ServerContext) => path.join(ctx.repoRoot, 'infra', 'local', 'mlflow', 'requirements.txt');
+/** The venv is rebuilt when requirements.txt changes. */
+const stamp = (ctx: ServerContext) => path.join(venv(ctx), 'requirements.sha256');
+const requirementsHash = (ctx: ServerContext) =>
+  crypto.createHash('sha256').update(fs.readFileSync(requirements(ctx))).digest('hex');
+
+const trackingUri = (ctx: ServerContext) => `http://${ctx.host}:${ctx.ports.main}`;
+
+export const mlflowDriver: ServerDriver = {
+  aptPackages: [],
+  // The first start creates the SQLite schema (many migrations).
+  readyTimeoutMs: 180_000,
+  stopSignal: 'SIGTERM',
+  stopWholeGroup: true,
+
+  isInstalled: ctx =>
+    fs.existsSync(path.join(venv(ctx), 'bin', 'mlflow')) &&
+    fs.existsSync(stamp(ctx)) &&
+    fs.readFileSync(stamp(ctx), 'utf8').trim() === requirementsHash(ctx),
+
+  async install(ctx) {
+    fs.rmSync(venv(ctx), { recursive: true, force: true });
+    try {
+      await run('python3', ['-m', 'venv', venv(ctx)], { logFile: ctx.installLogFile });
+      await run(path.join(venv(ctx), 'bin', 'pip'), ['install', '-q', '--no-input', '-r', requirements(ctx)], {
+        logFile: ctx.installLogFile,
+        env: { ...process.env, PIP_DISABLE_PIP_VERSION_CHECK: '1' },
+      });
+      fs.writeFileSync(stamp(ctx), `${requirementsHash(ctx)}\n`);
+    } catch (error) {
+      fs.rmSync(venv(ctx), { recursive: true, force: true });
+      throw error;
+    }
+  },
+
+  async prepare(ctx) {
+    fs.mkdirSync(path.join(ctx.dataDir, 'artifacts'), { recursive: true });
+  },
+
+  command: ctx => ({
+    file: path.join(venv(ctx), 'bin', 'mlflow'),
+    args: [
+      'server',
+      '--host',
+      ctx.host,
+      '--port',
+      String(ctx.ports.main),
+      '--backend-store-uri',
+      `sqlite:///${path.join(ctx.dataDir, 'mlflow.db')}`,
+      '--artifacts-destination',
+      path.join(ctx.dataDir, 'artifacts'),
+      '--serve-artifacts',
+      '--workers',
+      '1',
+    ],
+    cwd: ctx.dir,
+    env: { ...process.env, MLFLOW_DISABLE_TELEMETRY: 'true', DO_NOT_TRACK: 'true' },
+  }),
+
+  async probe(ctx, timeoutMs) {
+    const signal = AbortSignal.timeout(timeoutMs);
+    const search = await fetch(`${trackingUri(ctx)}/api/2.0/mlflow/experiments/search?max_results=1`, { signal });
+    if (!search.ok) throw new Error(`experiments/search answered HTTP ${search.status}`);
+    const version = await fetch(`${trackingUri(ctx)}/version`, { signal });
+    return { version: version.ok ? (await version.text()).trim() : ctx.def.version };
+  },
+
+  envEntries: ctx => ({
+    MLFLOW_TRACKING_URI: trackingUri(ctx),
+  }),
+};
