@@ -13,6 +13,7 @@ import (
 	"runtime/debug"
 	"syscall"
 
+	"github.com/FerretDB/FerretDB/build/version"
 	"github.com/FerretDB/FerretDB/ferretdb"
 )
 
@@ -26,6 +27,9 @@ func main() {
 		fmt.Println(ferretDBVersion())
 		return
 	}
+
+	// buildInfo reports this to clients; FerretDB only fills it in for its own release builds.
+	version.Get().Version = ferretDBVersion()
 
 	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
 
