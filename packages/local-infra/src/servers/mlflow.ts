@@ -61,7 +61,14 @@ export const mlflowDriver: ServerDriver = {
       '1',
     ],
     cwd: ctx.dir,
-    env: { ...process.env, MLFLOW_DISABLE_TELEMETRY: 'true', DO_NOT_TRACK: 'true' },
+    env: {
+      ...process.env,
+      // Background job workers serve GenAI features (scorers, prompt optimisation) the platform does
+      // not use; they are eight extra Python processes (about 1.5 GB) when enabled.
+      MLFLOW_SERVER_ENABLE_JOB_EXECUTION: 'false',
+      MLFLOW_DISABLE_TELEMETRY: 'true',
+      DO_NOT_TRACK: 'true',
+    },
   }),
 
   async probe(ctx, timeoutMs) {
