@@ -6,7 +6,7 @@ import { InfraError, lastLine, run } from './exec';
 import { describeHolder, findPortHolder } from './ports';
 import { isAlive, isOwnProcess, launch, readPid, stopProcess } from './processes';
 import { drivers, ServerContext } from './servers';
-import { findRepoRoot, infraEnvFile, stateRoot } from './paths';
+import { findRepoRoot, stateRoot } from './paths';
 
 export type ServerState = 'ready' | 'stopped' | 'failed';
 
@@ -26,6 +26,8 @@ const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 export interface InfraOptions {
   repoRoot?: string;
+  /** Defaults to the repo's `.state/`; tests use a scratch folder. */
+  stateDir?: string;
   env?: NodeJS.ProcessEnv;
   out?: (line: string) => void;
 }
@@ -33,15 +35,18 @@ export interface InfraOptions {
 export class Infra {
   readonly repoRoot: string;
   readonly infraDir: string;
+  readonly envFile: string;
   private readonly defs: Record<ServerName, ServerDefinition>;
   private readonly env: NodeJS.ProcessEnv;
   private readonly out: (line: string) => void;
 
   constructor(options: InfraOptions = {}) {
     this.repoRoot = options.repoRoot ?? findRepoRoot();
-    this.infraDir = path.join(stateRoot(this.repoRoot), 'infra');
+    const stateDir = options.stateDir ?? stateRoot(this.repoRoot);
+    this.infraDir = path.join(stateDir, 'infra');
     this.defs = serverDefinitions(this.repoRoot);
     this.env = options.env ?? process.env;
+    this.envFile = this.env.INFRA_ENV_FILE ?? path.join(stateDir, 'infra.env');
     this.out = options.out ?? (line => process.stdout.write(`${line}\n`));
   }
 
@@ -118,7 +123,7 @@ export class Infra {
       } else {
         this.writeEnvFile();
       }
-      this.out(`infra: ${names.join(', ')} ready in ${seconds(Date.now() - started)}; settings in ${path.relative(this.repoRoot, infraEnvFile(this.repoRoot))}`);
+      this.out(`infra: ${names.join(', ')} ready in ${seconds(Date.now() - started)}; settings in ${path.relative(this.repoRoot, this.envFile)}`);
     } finally {
       release();
     }
@@ -308,9 +313,8 @@ export class Infra {
   writeEnvFile() {
     const values: Record<string, string> = {};
     for (const name of SERVER_NAMES) Object.assign(values, drivers[name].envEntries(this.context(name)));
-    const file = infraEnvFile(this.repoRoot);
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, formatEnvFile(values, 'Connection settings of `yarn infra` servers. Written by `yarn infra up`; do not edit.'));
+    fs.mkdirSync(path.dirname(this.envFile), { recursive: true });
+    fs.writeFileSync(this.envFile, formatEnvFile(values, 'Connection settings of `yarn infra` servers. Written by `yarn infra up`; do not edit.'));
   }
 
   /** One `yarn infra up/down` at a time: several engineers' scripts may call it at once. */
