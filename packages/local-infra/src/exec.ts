@@ -1,5 +1,6 @@
 import { spawn, SpawnOptions } from 'node:child_process';
 import fs from 'node:fs';
+import path from 'node:path';
 
 /** A failure with a one-line cause, printed as is by the CLI. */
 export class InfraError extends Error {
@@ -41,10 +42,19 @@ export function run(file: string, args: string[], options: RunOptions = {}): Pro
         resolve(output);
         return;
       }
-      reject(new InfraError(`\`${file} ${args.slice(0, 3).join(' ')}\` exited with ${code}: ${lastLine(output)}`));
+      reject(new InfraError(`\`${commandName(file, args)}\` exited with ${code}: ${lastLine(output)}`));
     });
   });
 }
+
+/** `mvn dependency:copy-dependencies`, `apt-get install`, `go build`: the program and its subcommand. */
+function commandName(file: string, args: string[]): string {
+  const subcommand = args.find(arg => !arg.startsWith('-') && !arg.includes('/'));
+  return [path.basename(file), subcommand].filter(Boolean).join(' ');
+}
+
+/** Trailing advice that tools print after the actual error. */
+const BOILERPLATE = /^\[ERROR\] \[Help \d+\]|Re-run Maven|full stack trace|For more information|^\[ERROR\]$|^\[notice\]/;
 
 /** The last line that says something, stripped of terminal colour codes. */
 export function lastLine(output: string): string {
@@ -52,8 +62,8 @@ export function lastLine(output: string): string {
     // eslint-disable-next-line no-control-regex
     .replace(/\x1b\[[0-9;]*m/g, '')
     .split('\n')
-    .map(line => line.trim())
-    .filter(line => line && !/^\s*at /.test(line));
+    .map(line => line.replace(/\s*-> \[Help \d+\]$/, '').trim())
+    .filter(line => line && !/^\s*at /.test(line) && !BOILERPLATE.test(line));
   const errorLine = [...lines].reverse().find(line => /error|fail|cannot|unable|not found|denied/i.test(line));
   return (errorLine ?? lines[lines.length - 1] ?? '(no output)').slice(0, 300);
 }
