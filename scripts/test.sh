@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# The whole test suite, in the order that fails fastest: static checks, unit and integration tests
+# against the local servers, then the Playwright journeys against the running portal.
+# Run through ./idp test, which puts Node 24 and the dependencies in place first.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+source "$ROOT/scripts/lib/bootstrap.sh"
+source "$ROOT/scripts/lib/processes.sh"
+
+export CI=1
+step() { log "== $* =="; }
+started=$(date +%s)
+
+step "local infrastructure"
+yarn infra up
+
+step "type-check"
+yarn tsc
+
+step "lint"
+yarn lint:all
+
+step "unit and integration tests"
+yarn test --runInBand=false
+
+step "portal build"
+yarn build:portal
+
+step "end-to-end (Playwright, Chromium)"
+trap stop_product EXIT
+start_product
+yarn test:e2e
+
+log "all tests passed in $(( $(date +%s) - started )) s"
