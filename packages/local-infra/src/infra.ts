@@ -26,7 +26,7 @@ const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 export interface InfraOptions {
   repoRoot?: string;
-  /** Defaults to the repo's `.state/`; tests use a scratch folder. */
+  /** Defaults to $INFRA_STATE_DIR, else the repo's `.state/`; tests use a scratch folder. */
   stateDir?: string;
   env?: NodeJS.ProcessEnv;
   out?: (line: string) => void;
@@ -42,10 +42,10 @@ export class Infra {
 
   constructor(options: InfraOptions = {}) {
     this.repoRoot = options.repoRoot ?? findRepoRoot();
-    const stateDir = options.stateDir ?? stateRoot(this.repoRoot);
+    this.env = options.env ?? process.env;
+    const stateDir = options.stateDir ?? this.env.INFRA_STATE_DIR ?? stateRoot(this.repoRoot);
     this.infraDir = path.join(stateDir, 'infra');
     this.defs = serverDefinitions(this.repoRoot);
-    this.env = options.env ?? process.env;
     this.envFile = this.env.INFRA_ENV_FILE ?? path.join(stateDir, 'infra.env');
     this.out = options.out ?? (line => process.stdout.write(`${line}\n`));
   }
