@@ -16,18 +16,30 @@ describe('parseArgs', () => {
       kind: 'up',
       names: ['postgres', 'redis', 'kafka', 'mongodb', 'mlflow', 'prometheus'],
     });
-    expect(parseArgs(['down', 'redis', 'redis', 'kafka'])).toEqual({ kind: 'down', names: ['redis', 'kafka'] });
+    expect(parseArgs(['down', 'redis', 'redis', 'kafka'])).toEqual({
+      kind: 'down',
+      names: ['redis', 'kafka'],
+    });
   });
 
   it('reads status --json and logs <name>', () => {
-    expect(parseArgs(['status', '--json'])).toEqual({ kind: 'status', json: true });
+    expect(parseArgs(['status', '--json'])).toEqual({
+      kind: 'status',
+      json: true,
+    });
     expect(parseArgs(['status'])).toEqual({ kind: 'status', json: false });
-    expect(parseArgs(['logs', 'mongodb'])).toEqual({ kind: 'logs', name: 'mongodb' });
+    expect(parseArgs(['logs', 'mongodb'])).toEqual({
+      kind: 'logs',
+      name: 'mongodb',
+    });
     expect(parseArgs([])).toEqual({ kind: 'help' });
   });
 
   it.each([
-    [['up', 'postgres', 'mysql'], /unknown server "mysql"; known: postgres, redis, kafka, mongodb, mlflow, prometheus/],
+    [
+      ['up', 'postgres', 'mysql'],
+      /unknown server "mysql"; known: postgres, redis, kafka, mongodb, mlflow, prometheus/,
+    ],
     [['start'], /unknown command "start"/],
     [['logs'], /`logs` takes exactly one server name/],
     [['logs', 'redis', 'kafka'], /`logs` takes exactly one server name/],

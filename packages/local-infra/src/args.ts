@@ -15,14 +15,21 @@ export const USAGE = `Usage: yarn infra <command>
   logs <name>        print a server's log
 Servers: ${SERVER_NAMES.join(', ')} (default: all)`;
 
-const usageError = (message: string) => new InfraError(`${message} (see \`yarn infra help\`)`, 2);
+const usageError = (message: string) =>
+  new InfraError(`${message} (see \`yarn infra help\`)`, 2);
 
 function serverNames(args: string[]): ServerName[] {
   const unknown = args.filter(arg => !isServerName(arg));
   if (unknown.length > 0) {
-    throw usageError(`unknown server ${unknown.map(n => `"${n}"`).join(', ')}; known: ${SERVER_NAMES.join(', ')}`);
+    throw usageError(
+      `unknown server ${unknown
+        .map(n => `"${n}"`)
+        .join(', ')}; known: ${SERVER_NAMES.join(', ')}`,
+    );
   }
-  return args.length === 0 ? [...SERVER_NAMES] : [...new Set(args as ServerName[])];
+  return args.length === 0
+    ? [...SERVER_NAMES]
+    : [...new Set(args as ServerName[])];
 }
 
 /** Parses `yarn infra` arguments; usage mistakes throw an InfraError with exit code 2. */
@@ -32,7 +39,8 @@ export function parseArgs(argv: string[]): Command {
   const operands = rest.filter(arg => !arg.startsWith('-'));
   const allowOptions = (...allowed: string[]) => {
     const bad = options.filter(option => !allowed.includes(option));
-    if (bad.length > 0) throw usageError(`unknown option ${bad.join(', ')} for \`${command}\``);
+    if (bad.length > 0)
+      throw usageError(`unknown option ${bad.join(', ')} for \`${command}\``);
   };
   switch (command) {
     case 'up':
@@ -41,11 +49,13 @@ export function parseArgs(argv: string[]): Command {
       return { kind: command, names: serverNames(operands) };
     case 'status':
       allowOptions('--json');
-      if (operands.length > 0) throw usageError('`status` takes no server names');
+      if (operands.length > 0)
+        throw usageError('`status` takes no server names');
       return { kind: 'status', json: options.includes('--json') };
     case 'logs': {
       allowOptions();
-      if (operands.length !== 1) throw usageError('`logs` takes exactly one server name');
+      if (operands.length !== 1)
+        throw usageError('`logs` takes exactly one server name');
       return { kind: 'logs', name: serverNames(operands)[0] };
     }
     case undefined:

@@ -2,10 +2,14 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 
 function infra(...args: string[]) {
-  const result = spawnSync(process.execPath, [require.resolve('tsx/cli'), path.join(__dirname, 'cli.ts'), ...args], {
-    encoding: 'utf8',
-    timeout: 30_000,
-  });
+  const result = spawnSync(
+    process.execPath,
+    [require.resolve('tsx/cli'), path.join(__dirname, 'cli.ts'), ...args],
+    {
+      encoding: 'utf8',
+      timeout: 30_000,
+    },
+  );
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 

@@ -4,11 +4,25 @@ import { InfraError } from './exec';
 import { Infra, ServerStatus } from './infra';
 
 function printStatusTable(statuses: ServerStatus[]) {
-  const rows = statuses.map(s => [s.name, s.state, s.version, s.address, s.pid === null ? '-' : String(s.pid), s.detail ?? '']);
+  const rows = statuses.map(s => [
+    s.name,
+    s.state,
+    s.version,
+    s.address,
+    s.pid === null ? '-' : String(s.pid),
+    s.detail ?? '',
+  ]);
   const header = ['NAME', 'STATE', 'VERSION', 'ADDRESS', 'PID', ''];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map(r => r[i].length)));
+  const widths = header.map((h, i) =>
+    Math.max(h.length, ...rows.map(r => r[i].length)),
+  );
   for (const row of [header, ...rows]) {
-    process.stdout.write(`${row.map((cell, i) => cell.padEnd(widths[i])).join('  ').trimEnd()}\n`);
+    process.stdout.write(
+      `${row
+        .map((cell, i) => cell.padEnd(widths[i]))
+        .join('  ')
+        .trimEnd()}\n`,
+    );
   }
 }
 
@@ -16,7 +30,8 @@ function printStatusTable(statuses: ServerStatus[]) {
 // clamp to 1 ms is what kafkajs expects, so that one warning is noise.
 process.removeAllListeners('warning');
 process.on('warning', warning => {
-  if (warning.name !== 'TimeoutNegativeWarning') process.stderr.write(`${warning.name}: ${warning.message}\n`);
+  if (warning.name !== 'TimeoutNegativeWarning')
+    process.stderr.write(`${warning.name}: ${warning.message}\n`);
 });
 
 async function main(argv: string[]): Promise<number> {
@@ -35,13 +50,17 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     case 'status': {
       const statuses = await infra.status();
-      if (command.json) process.stdout.write(`${JSON.stringify(statuses, null, 2)}\n`);
+      if (command.json)
+        process.stdout.write(`${JSON.stringify(statuses, null, 2)}\n`);
       else printStatusTable(statuses);
       return 0;
     }
     case 'logs': {
       const file = infra.logFile(command.name);
-      if (!fs.existsSync(file)) throw new InfraError(`${command.name}: no log yet (${file}); it has never been started`);
+      if (!fs.existsSync(file))
+        throw new InfraError(
+          `${command.name}: no log yet (${file}); it has never been started`,
+        );
       process.stdout.write(fs.readFileSync(file));
       return 0;
     }
@@ -54,10 +73,17 @@ main(process.argv.slice(2)).then(
   code => process.exit(code),
   (error: unknown) => {
     if (error instanceof InfraError) {
-      process.stderr.write(`${error.message.split('\n').map(line => `infra: ${line}`).join('\n')}\n`);
+      process.stderr.write(
+        `${error.message
+          .split('\n')
+          .map(line => `infra: ${line}`)
+          .join('\n')}\n`,
+      );
       process.exit(error.exitCode);
     }
-    process.stderr.write(`infra: ${(error as Error)?.stack ?? String(error)}\n`);
+    process.stderr.write(
+      `infra: ${(error as Error)?.stack ?? String(error)}\n`,
+    );
     process.exit(1);
   },
 );

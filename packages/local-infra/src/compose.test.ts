@@ -12,7 +12,12 @@ interface ComposeService {
 }
 
 const repoRoot = findRepoRoot();
-const compose = parse(fs.readFileSync(path.join(repoRoot, 'infra', 'compose', 'docker-compose.yml'), 'utf8')) as {
+const compose = parse(
+  fs.readFileSync(
+    path.join(repoRoot, 'infra', 'compose', 'docker-compose.yml'),
+    'utf8',
+  ),
+) as {
   services: Record<string, ComposeService>;
 };
 const definitions = serverDefinitions(repoRoot);
@@ -21,7 +26,9 @@ const definitions = serverDefinitions(repoRoot);
 function hostPorts(service: ComposeService): number[] {
   if (service.network_mode === 'host') {
     const command = ([] as string[]).concat(service.command ?? []).join(' ');
-    return [...command.matchAll(/127\.0\.0\.1:(\d+)/g)].map(match => Number(match[1]));
+    return [...command.matchAll(/127\.0\.0\.1:(\d+)/g)].map(match =>
+      Number(match[1]),
+    );
   }
   return (service.ports ?? []).map(mapping => {
     const [host, hostPort] = mapping.split(':');
@@ -32,15 +39,26 @@ function hostPorts(service: ComposeService): number[] {
 
 describe('infra/compose/docker-compose.yml', () => {
   it('has exactly the servers of `yarn infra`', () => {
-    expect(Object.keys(compose.services).sort()).toEqual([...SERVER_NAMES].sort());
+    expect(Object.keys(compose.services).sort()).toEqual(
+      [...SERVER_NAMES].sort(),
+    );
   });
 
-  it.each(SERVER_NAMES.map(name => [name]))('%s uses the same version and ports as `yarn infra`', name => {
-    const def = definitions[name];
-    const service = compose.services[name];
-    expect(service.image).toBe(def.image);
-    const tag = def.image.slice(def.image.lastIndexOf(':') + 1).replace(/^v/, '');
-    expect(`${tag}.`.startsWith(`${def.version}.`)).toBe(true);
-    expect(hostPorts(service).sort()).toEqual(Object.values(def.ports).map(port => port.default).sort());
-  });
+  it.each(SERVER_NAMES.map(name => [name]))(
+    '%s uses the same version and ports as `yarn infra`',
+    name => {
+      const def = definitions[name];
+      const service = compose.services[name];
+      expect(service.image).toBe(def.image);
+      const tag = def.image
+        .slice(def.image.lastIndexOf(':') + 1)
+        .replace(/^v/, '');
+      expect(`${tag}.`.startsWith(`${def.version}.`)).toBe(true);
+      expect(hostPorts(service).sort()).toEqual(
+        Object.values(def.ports)
+          .map(port => port.default)
+          .sort(),
+      );
+    },
+  );
 });

@@ -2,7 +2,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { findRepoRoot } from './paths';
 
-export const SERVER_NAMES = ['postgres', 'redis', 'kafka', 'mongodb', 'mlflow', 'prometheus'] as const;
+export const SERVER_NAMES = [
+  'postgres',
+  'redis',
+  'kafka',
+  'mongodb',
+  'mlflow',
+  'prometheus',
+] as const;
 export type ServerName = (typeof SERVER_NAMES)[number];
 
 export interface PortDefinition {
@@ -25,23 +32,33 @@ export interface ServerDefinition {
   image: string;
 }
 
-const localInfraDir = (repoRoot: string) => path.join(repoRoot, 'infra', 'local');
+const localInfraDir = (repoRoot: string) =>
+  path.join(repoRoot, 'infra', 'local');
 
 function pinned(file: string, pattern: RegExp): string {
   const match = pattern.exec(fs.readFileSync(file, 'utf8'));
-  if (!match) throw new Error(`no pinned version matching ${pattern} in ${file}`);
+  if (!match)
+    throw new Error(`no pinned version matching ${pattern} in ${file}`);
   return match[1];
 }
 
 /** The six servers of `yarn infra`: the single source of versions and ports (the compose file is tested against it). */
-export function serverDefinitions(repoRoot: string = findRepoRoot()): Record<ServerName, ServerDefinition> {
+export function serverDefinitions(
+  repoRoot: string = findRepoRoot(),
+): Record<ServerName, ServerDefinition> {
   const local = localInfraDir(repoRoot);
-  const kafkaVersion = pinned(path.join(local, 'kafka', 'pom.xml'), /<kafka\.version>([^<]+)<\/kafka\.version>/);
+  const kafkaVersion = pinned(
+    path.join(local, 'kafka', 'pom.xml'),
+    /<kafka\.version>([^<]+)<\/kafka\.version>/,
+  );
   const ferretdbVersion = pinned(
     path.join(local, 'ferretdb', 'go.mod'),
     /github\.com\/FerretDB\/FerretDB v(\d+\.\d+\.\d+)/,
   );
-  const mlflowVersion = pinned(path.join(local, 'mlflow', 'requirements.txt'), /^mlflow==(\S+)$/m);
+  const mlflowVersion = pinned(
+    path.join(local, 'mlflow', 'requirements.txt'),
+    /^mlflow==(\S+)$/m,
+  );
   return {
     postgres: {
       name: 'postgres',
@@ -63,7 +80,8 @@ export function serverDefinitions(repoRoot: string = findRepoRoot()): Record<Ser
       name: 'kafka',
       product: 'Apache Kafka (KRaft, single broker)',
       version: kafkaVersion,
-      source: 'Maven Central org.apache.kafka:kafka_2.13 via infra/local/kafka/pom.xml',
+      source:
+        'Maven Central org.apache.kafka:kafka_2.13 via infra/local/kafka/pom.xml',
       ports: {
         main: { default: 9092, env: 'INFRA_KAFKA_PORT' },
         controller: { default: 9093, env: 'INFRA_KAFKA_CONTROLLER_PORT' },
@@ -74,7 +92,8 @@ export function serverDefinitions(repoRoot: string = findRepoRoot()): Record<Ser
       name: 'mongodb',
       product: 'FerretDB (MongoDB wire protocol, SQLite backend)',
       version: ferretdbVersion,
-      source: 'Go module github.com/FerretDB/FerretDB via infra/local/ferretdb/go.mod',
+      source:
+        'Go module github.com/FerretDB/FerretDB via infra/local/ferretdb/go.mod',
       ports: { main: { default: 27017, env: 'INFRA_MONGODB_PORT' } },
       image: `ghcr.io/ferretdb/ferretdb:${ferretdbVersion}`,
     },
@@ -102,7 +121,10 @@ export function isServerName(name: string): name is ServerName {
 }
 
 /** Effective ports: the standard ones unless overridden in the environment. */
-export function resolvePorts(def: ServerDefinition, env: NodeJS.ProcessEnv = process.env): Record<string, number> {
+export function resolvePorts(
+  def: ServerDefinition,
+  env: NodeJS.ProcessEnv = process.env,
+): Record<string, number> {
   const ports: Record<string, number> = {};
   for (const [key, port] of Object.entries(def.ports)) {
     const override = env[port.env];

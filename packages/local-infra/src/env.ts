@@ -14,9 +14,13 @@ export function parseEnvFile(text: string): Record<string, string> {
   return values;
 }
 
-export function formatEnvFile(values: Record<string, string>, header: string): string {
+export function formatEnvFile(
+  values: Record<string, string>,
+  header: string,
+): string {
   const lines = header.split('\n').map(l => `# ${l}`);
-  for (const [key, value] of Object.entries(values)) lines.push(`${key}=${value}`);
+  for (const [key, value] of Object.entries(values))
+    lines.push(`${key}=${value}`);
   return `${lines.join('\n')}\n`;
 }
 
@@ -31,14 +35,19 @@ export interface LoadInfraEnvOptions {
  * Loads the connection settings written by `yarn infra up` into process.env and returns them.
  * Throws with the command to run when the file is missing, so a test fails with the cause.
  */
-export function loadInfraEnv(options: LoadInfraEnvOptions = {}): Record<string, string> {
+export function loadInfraEnv(
+  options: LoadInfraEnvOptions = {},
+): Record<string, string> {
   const file = options.file ?? infraEnvFile();
   if (!fs.existsSync(file)) {
-    throw new Error(`${file} not found: start the servers with \`yarn infra up\` first`);
+    throw new Error(
+      `${file} not found: start the servers with \`yarn infra up\` first`,
+    );
   }
   const values = parseEnvFile(fs.readFileSync(file, 'utf8'));
   for (const [key, value] of Object.entries(values)) {
-    if (options.override || process.env[key] === undefined) process.env[key] = value;
+    if (options.override || process.env[key] === undefined)
+      process.env[key] = value;
   }
   return values;
 }

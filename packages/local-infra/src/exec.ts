@@ -18,12 +18,21 @@ export interface RunOptions extends SpawnOptions {
  * Runs a command to completion. On failure the error names the command and the last
  * meaningful output line, which is usually the cause (apt, pip, mvn and go all end that way).
  */
-export function run(file: string, args: string[], options: RunOptions = {}): Promise<string> {
+export function run(
+  file: string,
+  args: string[],
+  options: RunOptions = {},
+): Promise<string> {
   const { logFile, ...spawnOptions } = options;
   return new Promise((resolve, reject) => {
-    const child = spawn(file, args, { ...spawnOptions, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(file, args, {
+      ...spawnOptions,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const chunks: Buffer[] = [];
-    const log = logFile ? fs.createWriteStream(logFile, { flags: 'a' }) : undefined;
+    const log = logFile
+      ? fs.createWriteStream(logFile, { flags: 'a' })
+      : undefined;
     log?.write(`\n$ ${file} ${args.join(' ')}\n`);
     const collect = (chunk: Buffer) => {
       chunks.push(chunk);
@@ -42,19 +51,28 @@ export function run(file: string, args: string[], options: RunOptions = {}): Pro
         resolve(output);
         return;
       }
-      reject(new InfraError(`\`${commandName(file, args)}\` exited with ${code}: ${lastLine(output)}`));
+      reject(
+        new InfraError(
+          `\`${commandName(file, args)}\` exited with ${code}: ${lastLine(
+            output,
+          )}`,
+        ),
+      );
     });
   });
 }
 
 /** `mvn dependency:copy-dependencies`, `apt-get install`, `go build`: the program and its subcommand. */
 function commandName(file: string, args: string[]): string {
-  const subcommand = args.find(arg => !arg.startsWith('-') && !arg.includes('/'));
+  const subcommand = args.find(
+    arg => !arg.startsWith('-') && !arg.includes('/'),
+  );
   return [path.basename(file), subcommand].filter(Boolean).join(' ');
 }
 
 /** Trailing advice that tools print after the actual error. */
-const BOILERPLATE = /^\[ERROR\] \[Help \d+\]|Re-run Maven|full stack trace|For more information|^\[ERROR\]$|^\[notice\]/;
+const BOILERPLATE =
+  /^\[ERROR\] \[Help \d+\]|Re-run Maven|full stack trace|For more information|^\[ERROR\]$|^\[notice\]/;
 
 /** The last line that says something, stripped of terminal colour codes. */
 export function lastLine(output: string): string {
@@ -64,6 +82,8 @@ export function lastLine(output: string): string {
     .split('\n')
     .map(line => line.replace(/\s*-> \[Help \d+\]$/, '').trim())
     .filter(line => line && !/^\s*at /.test(line) && !BOILERPLATE.test(line));
-  const errorLine = [...lines].reverse().find(line => /error|fail|cannot|unable|not found|denied/i.test(line));
+  const errorLine = [...lines]
+    .reverse()
+    .find(line => /error|fail|cannot|unable|not found|denied/i.test(line));
   return (errorLine ?? lines[lines.length - 1] ?? '(no output)').slice(0, 300);
 }

@@ -2,5 +2,14 @@
 export { loadInfraEnv, parseEnvFile } from './env';
 export type { LoadInfraEnvOptions } from './env';
 export { findRepoRoot, infraEnvFile, stateRoot } from './paths';
-export { SERVER_NAMES, isServerName, resolvePorts, serverDefinitions } from './definitions';
-export type { PortDefinition, ServerDefinition, ServerName } from './definitions';
+export {
+  SERVER_NAMES,
+  isServerName,
+  resolvePorts,
+  serverDefinitions,
+} from './definitions';
+export type {
+  PortDefinition,
+  ServerDefinition,
+  ServerName,
+} from './definitions';

@@ -12,8 +12,10 @@ async function listen(): Promise<net.Server> {
   await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
   return server;
 }
-const portOf = (server: net.Server) => (server.address() as net.AddressInfo).port;
-const close = (server: net.Server) => new Promise<void>(resolve => server.close(() => resolve()));
+const portOf = (server: net.Server) =>
+  (server.address() as net.AddressInfo).port;
+const close = (server: net.Server) =>
+  new Promise<void>(resolve => server.close(() => resolve()));
 
 async function freePort(): Promise<number> {
   const server = await listen();
@@ -64,9 +66,13 @@ describe('Infra.up failures', () => {
       expect(error).toBeInstanceOf(InfraError);
       expect(error.exitCode).toBe(1);
       expect(error.message).toMatch(
-        new RegExp(`^redis: port ${port} is taken by pid ${process.pid} \\(.*\\); stop it or set INFRA_REDIS_PORT to a free port$`),
+        new RegExp(
+          `^redis: port ${port} is taken by pid ${process.pid} \\(.*\\); stop it or set INFRA_REDIS_PORT to a free port$`,
+        ),
       );
-      expect(fs.existsSync(path.join(scratch, 'infra', 'redis', 'pid'))).toBe(false);
+      expect(fs.existsSync(path.join(scratch, 'infra', 'redis', 'pid'))).toBe(
+        false,
+      );
       expect(processesMentioning(scratch)).toEqual([]);
     } finally {
       await close(squatter);
@@ -75,21 +81,35 @@ describe('Infra.up failures', () => {
 
   it('reports a failed install in one line and leaves no partial install or process behind', async () => {
     const repoRoot = path.join(scratch, 'repo');
-    fs.cpSync(path.join(findRepoRoot(), 'infra', 'local'), path.join(repoRoot, 'infra', 'local'), { recursive: true });
+    fs.cpSync(
+      path.join(findRepoRoot(), 'infra', 'local'),
+      path.join(repoRoot, 'infra', 'local'),
+      { recursive: true },
+    );
     const pom = path.join(repoRoot, 'infra', 'local', 'kafka', 'pom.xml');
     fs.writeFileSync(
       pom,
-      fs.readFileSync(pom, 'utf8').replace(/<kafka\.version>[^<]+</, '<kafka.version>0.0.0-no-such-release<'),
+      fs
+        .readFileSync(pom, 'utf8')
+        .replace(
+          /<kafka\.version>[^<]+</,
+          '<kafka.version>0.0.0-no-such-release<',
+        ),
     );
     const infra = new Infra({
       repoRoot,
       stateDir: path.join(scratch, 'state'),
-      env: { INFRA_KAFKA_PORT: String(await freePort()), INFRA_KAFKA_CONTROLLER_PORT: String(await freePort()) },
+      env: {
+        INFRA_KAFKA_PORT: String(await freePort()),
+        INFRA_KAFKA_CONTROLLER_PORT: String(await freePort()),
+      },
       out: line => lines.push(line),
     });
     const error = await failure(infra.up(['kafka']));
     expect(error).toBeInstanceOf(InfraError);
-    expect(error.message).toMatch(/^kafka: install failed: `mvn dependency:copy-dependencies` exited with 1: .*0\.0\.0-no-such-release/);
+    expect(error.message).toMatch(
+      /^kafka: install failed: `mvn dependency:copy-dependencies` exited with 1: .*0\.0\.0-no-such-release/,
+    );
     expect(error.message).not.toContain('\n');
     const kafkaDir = path.join(scratch, 'state', 'infra', 'kafka');
     expect(fs.readdirSync(kafkaDir).sort()).toEqual(['log']);

@@ -1,10 +1,22 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { formatEnvFile } from './env';
-import { ServerDefinition, ServerName, SERVER_NAMES, resolvePorts, serverDefinitions } from './definitions';
+import {
+  ServerDefinition,
+  ServerName,
+  SERVER_NAMES,
+  resolvePorts,
+  serverDefinitions,
+} from './definitions';
 import { InfraError, lastLine, run } from './exec';
 import { describeHolder, findPortHolder } from './ports';
-import { isAlive, isOwnProcess, launch, readPid, stopProcess } from './processes';
+import {
+  isAlive,
+  isOwnProcess,
+  launch,
+  readPid,
+  stopProcess,
+} from './processes';
 import { drivers, ServerContext } from './servers';
 import { findRepoRoot, stateRoot } from './paths';
 
@@ -43,7 +55,8 @@ export class Infra {
   constructor(options: InfraOptions = {}) {
     this.repoRoot = options.repoRoot ?? findRepoRoot();
     this.env = options.env ?? process.env;
-    const stateDir = options.stateDir ?? this.env.INFRA_STATE_DIR ?? stateRoot(this.repoRoot);
+    const stateDir =
+      options.stateDir ?? this.env.INFRA_STATE_DIR ?? stateRoot(this.repoRoot);
     this.infraDir = path.join(stateDir, 'infra');
     this.defs = serverDefinitions(this.repoRoot);
     this.envFile = this.env.INFRA_ENV_FILE ?? path.join(stateDir, 'infra.env');
@@ -66,13 +79,16 @@ export class Infra {
       ports: resolvePorts(def, this.env),
     };
     // A running server keeps the ports it was started with, whatever the environment says now.
-    if (this.runningPid(ctx) !== undefined) ctx.ports = this.recordedPorts(ctx) ?? ctx.ports;
+    if (this.runningPid(ctx) !== undefined)
+      ctx.ports = this.recordedPorts(ctx) ?? ctx.ports;
     return ctx;
   }
 
   private portsFile = (ctx: ServerContext) => path.join(ctx.dir, 'ports.json');
 
-  private recordedPorts(ctx: ServerContext): Record<string, number> | undefined {
+  private recordedPorts(
+    ctx: ServerContext,
+  ): Record<string, number> | undefined {
     try {
       return JSON.parse(fs.readFileSync(this.portsFile(ctx), 'utf8'));
     } catch {
@@ -83,7 +99,9 @@ export class Infra {
   /** The PID from the pid file, if that process is alive and still ours. */
   runningPid(ctx: ServerContext): number | undefined {
     const pid = readPid(ctx.pidFile);
-    return pid !== undefined && isAlive(pid) && isOwnProcess(pid, ctx.dir) ? pid : undefined;
+    return pid !== undefined && isAlive(pid) && isOwnProcess(pid, ctx.dir)
+      ? pid
+      : undefined;
   }
 
   address(ctx: ServerContext): string {
@@ -105,9 +123,19 @@ export class Infra {
         }
         try {
           const { version } = await drivers[ctx.def.name].probe(ctx, 3_000);
-          this.out(`${ctx.def.name}: ready (already running) ${version} at ${this.address(ctx)}, pid ${pid}`);
+          this.out(
+            `${
+              ctx.def.name
+            }: ready (already running) ${version} at ${this.address(
+              ctx,
+            )}, pid ${pid}`,
+          );
         } catch (error) {
-          this.out(`${ctx.def.name}: pid ${pid} does not answer (${(error as Error).message}); restarting it`);
+          this.out(
+            `${ctx.def.name}: pid ${pid} does not answer (${
+              (error as Error).message
+            }); restarting it`,
+          );
           await this.stop(ctx, pid);
           toStart.push(ctx);
         }
@@ -116,14 +144,22 @@ export class Infra {
         await this.checkPorts(toStart);
         await this.install(toStart);
         await this.checkPorts(toStart);
-        const results = await Promise.allSettled(toStart.map(ctx => this.start(ctx)));
-        const failures = results.flatMap(r => (r.status === 'rejected' ? [(r.reason as Error).message] : []));
+        const results = await Promise.allSettled(
+          toStart.map(ctx => this.start(ctx)),
+        );
+        const failures = results.flatMap(r =>
+          r.status === 'rejected' ? [(r.reason as Error).message] : [],
+        );
         this.writeEnvFile();
         if (failures.length > 0) throw new InfraError(failures.join('\n'));
       } else {
         this.writeEnvFile();
       }
-      this.out(`infra: ${names.join(', ')} ready in ${seconds(Date.now() - started)}; settings in ${path.relative(this.repoRoot, this.envFile)}`);
+      this.out(
+        `infra: ${names.join(', ')} ready in ${seconds(
+          Date.now() - started,
+        )}; settings in ${path.relative(this.repoRoot, this.envFile)}`,
+      );
     } finally {
       release();
     }
@@ -142,7 +178,9 @@ export class Infra {
           }
           if (!isAlive(pid) || !isOwnProcess(pid, ctx.dir)) {
             fs.rmSync(ctx.pidFile, { force: true });
-            this.out(`${name}: not running (pid ${pid} is gone or no longer ours; left alone)`);
+            this.out(
+              `${name}: not running (pid ${pid} is gone or no longer ours; left alone)`,
+            );
             return;
           }
           const how = await this.stop(ctx, pid);
@@ -154,7 +192,9 @@ export class Infra {
     }
   }
 
-  async status(names: ServerName[] = [...SERVER_NAMES]): Promise<ServerStatus[]> {
+  async status(
+    names: ServerName[] = [...SERVER_NAMES],
+  ): Promise<ServerStatus[]> {
     return Promise.all(
       names.map(async name => {
         const ctx = this.context(name);
@@ -169,15 +209,29 @@ export class Infra {
             address,
             pid: null,
           };
-          if (crashed) status.detail = `exited without \`yarn infra down\`; see \`yarn infra logs ${name}\``;
+          if (crashed)
+            status.detail = `exited without \`yarn infra down\`; see \`yarn infra logs ${name}\``;
           return status;
         }
         try {
           const { version } = await drivers[name].probe(ctx, 3_000);
-          return { name, state: 'ready', version, address, pid } as ServerStatus;
+          return {
+            name,
+            state: 'ready',
+            version,
+            address,
+            pid,
+          } as ServerStatus;
         } catch (error) {
           const detail = (error as Error).message;
-          return { name, state: 'failed', version: ctx.def.version, address, pid, detail } as ServerStatus;
+          return {
+            name,
+            state: 'failed',
+            version: ctx.def.version,
+            address,
+            pid,
+            detail,
+          } as ServerStatus;
         }
       }),
     );
@@ -196,13 +250,21 @@ export class Infra {
         if (!holder) continue;
         if (holder.pid !== undefined && holder.command?.includes(ctx.dir)) {
           // Started by us but its pid file was lost: it is ours to replace.
-          this.out(`${ctx.def.name}: stopping an earlier instance without pid file (pid ${holder.pid})`);
-          await stopProcess(holder.pid, { stopSignal: 'SIGTERM', wholeGroup: false, graceMs: 20_000 });
+          this.out(
+            `${ctx.def.name}: stopping an earlier instance without pid file (pid ${holder.pid})`,
+          );
+          await stopProcess(holder.pid, {
+            stopSignal: 'SIGTERM',
+            wholeGroup: false,
+            graceMs: 20_000,
+          });
           continue;
         }
         const env = ctx.def.ports[key].env;
         conflicts.push(
-          `${ctx.def.name}: port ${port} is taken by ${describeHolder(holder)}; stop it or set ${env} to a free port`,
+          `${ctx.def.name}: port ${port} is taken by ${describeHolder(
+            holder,
+          )}; stop it or set ${env} to a free port`,
         );
       }
     }
@@ -210,19 +272,27 @@ export class Infra {
   }
 
   private async install(contexts: ServerContext[]) {
-    const missing = contexts.filter(ctx => !drivers[ctx.def.name].isInstalled(ctx));
+    const missing = contexts.filter(
+      ctx => !drivers[ctx.def.name].isInstalled(ctx),
+    );
     if (missing.length === 0) return;
     for (const ctx of missing) fs.mkdirSync(ctx.logDir, { recursive: true });
     const tasks: Promise<void>[] = [];
-    const aptUsers = missing.filter(ctx => drivers[ctx.def.name].aptPackages.length > 0);
+    const aptUsers = missing.filter(
+      ctx => drivers[ctx.def.name].aptPackages.length > 0,
+    );
     if (aptUsers.length > 0) {
-      const packages = [...new Set(aptUsers.flatMap(ctx => drivers[ctx.def.name].aptPackages))];
+      const packages = [
+        ...new Set(aptUsers.flatMap(ctx => drivers[ctx.def.name].aptPackages)),
+      ];
       const names = aptUsers.map(ctx => ctx.def.name).join(', ');
       tasks.push(
         this.timed(`${names}: apt-get install ${packages.join(' ')}`, () =>
           aptInstall(packages, aptUsers[0].installLogFile),
         ).catch(error => {
-          throw new InfraError(`${names}: install failed: ${(error as Error).message}`);
+          throw new InfraError(
+            `${names}: install failed: ${(error as Error).message}`,
+          );
         }),
       );
     }
@@ -230,13 +300,19 @@ export class Infra {
       const install = drivers[ctx.def.name].install;
       if (!install) continue;
       tasks.push(
-        this.timed(`${ctx.def.name}: install ${ctx.def.version}`, () => install(ctx)).catch(error => {
-          throw new InfraError(`${ctx.def.name}: install failed: ${(error as Error).message}`);
+        this.timed(`${ctx.def.name}: install ${ctx.def.version}`, () =>
+          install(ctx),
+        ).catch(error => {
+          throw new InfraError(
+            `${ctx.def.name}: install failed: ${(error as Error).message}`,
+          );
         }),
       );
     }
     const results = await Promise.allSettled(tasks);
-    const failures = results.flatMap(r => (r.status === 'rejected' ? [(r.reason as Error).message] : []));
+    const failures = results.flatMap(r =>
+      r.status === 'rejected' ? [(r.reason as Error).message] : [],
+    );
     if (failures.length > 0) throw new InfraError(failures.join('\n'));
   }
 
@@ -255,7 +331,9 @@ export class Infra {
     try {
       await driver.prepare(ctx);
     } catch (error) {
-      throw new InfraError(`${ctx.def.name}: preparing failed: ${(error as Error).message}`);
+      throw new InfraError(
+        `${ctx.def.name}: preparing failed: ${(error as Error).message}`,
+      );
     }
     const { pid, exited } = launch(driver.command(ctx), ctx.logFile);
     fs.writeFileSync(ctx.pidFile, `${pid}\n`);
@@ -270,13 +348,21 @@ export class Infra {
       if (exitCode !== undefined) {
         fs.rmSync(ctx.pidFile, { force: true });
         throw new InfraError(
-          `${ctx.def.name}: exited with code ${exitCode} while starting: ${this.logTail(ctx)} (full log: yarn infra logs ${ctx.def.name})`,
+          `${
+            ctx.def.name
+          }: exited with code ${exitCode} while starting: ${this.logTail(
+            ctx,
+          )} (full log: yarn infra logs ${ctx.def.name})`,
         );
       }
       try {
         const { version } = await driver.probe(ctx, 2_000);
         await driver.afterReady?.(ctx);
-        this.out(`${ctx.def.name}: ready ${version} at ${this.address(ctx)}, pid ${pid} (${seconds(Date.now() - started)})`);
+        this.out(
+          `${ctx.def.name}: ready ${version} at ${this.address(
+            ctx,
+          )}, pid ${pid} (${seconds(Date.now() - started)})`,
+        );
         return;
       } catch (error) {
         lastError = (error as Error).message || String(error);
@@ -286,7 +372,9 @@ export class Infra {
     }
     await this.stop(ctx, pid);
     throw new InfraError(
-      `${ctx.def.name}: not ready after ${seconds(driver.readyTimeoutMs)}: ${lastError} (stopped it; log: yarn infra logs ${ctx.def.name})`,
+      `${ctx.def.name}: not ready after ${seconds(
+        driver.readyTimeoutMs,
+      )}: ${lastError} (stopped it; log: yarn infra logs ${ctx.def.name})`,
     );
   }
 
@@ -303,7 +391,9 @@ export class Infra {
 
   private logTail(ctx: ServerContext): string {
     try {
-      return lastLine(fs.readFileSync(ctx.logFile, 'utf8').split('\n').slice(-40).join('\n'));
+      return lastLine(
+        fs.readFileSync(ctx.logFile, 'utf8').split('\n').slice(-40).join('\n'),
+      );
     } catch {
       return '(no log)';
     }
@@ -312,9 +402,16 @@ export class Infra {
   /** Writes every server's connection settings (running ones with the ports they use). */
   writeEnvFile() {
     const values: Record<string, string> = {};
-    for (const name of SERVER_NAMES) Object.assign(values, drivers[name].envEntries(this.context(name)));
+    for (const name of SERVER_NAMES)
+      Object.assign(values, drivers[name].envEntries(this.context(name)));
     fs.mkdirSync(path.dirname(this.envFile), { recursive: true });
-    fs.writeFileSync(this.envFile, formatEnvFile(values, 'Connection settings of `yarn infra` servers. Written by `yarn infra up`; do not edit.'));
+    fs.writeFileSync(
+      this.envFile,
+      formatEnvFile(
+        values,
+        'Connection settings of `yarn infra` servers. Written by `yarn infra up`; do not edit.',
+      ),
+    );
   }
 
   /** One `yarn infra up/down` at a time: several engineers' scripts may call it at once. */
@@ -326,7 +423,8 @@ export class Infra {
       try {
         fs.mkdirSync(lockDir);
         fs.writeFileSync(path.join(lockDir, 'pid'), String(process.pid));
-        const release = () => fs.rmSync(lockDir, { recursive: true, force: true });
+        const release = () =>
+          fs.rmSync(lockDir, { recursive: true, force: true });
         process.once('exit', release);
         return () => {
           process.removeListener('exit', release);
@@ -338,10 +436,14 @@ export class Infra {
       const holder = readPid(path.join(lockDir, 'pid'));
       if (holder === undefined || !isAlive(holder)) {
         // The holder died (or is still writing its pid): take over a lock older than a second.
-        const age = Date.now() - fs.statSync(lockDir, { throwIfNoEntry: false })!.mtimeMs;
-        if (holder !== undefined || age > 1_000) fs.rmSync(lockDir, { recursive: true, force: true });
+        const age =
+          Date.now() - fs.statSync(lockDir, { throwIfNoEntry: false })!.mtimeMs;
+        if (holder !== undefined || age > 1_000)
+          fs.rmSync(lockDir, { recursive: true, force: true });
       } else if (!announced) {
-        this.out(`infra: waiting for another \`yarn infra\` (pid ${holder}) to finish`);
+        this.out(
+          `infra: waiting for another \`yarn infra\` (pid ${holder}) to finish`,
+        );
         announced = true;
       }
       await sleep(250);
@@ -357,13 +459,21 @@ const POLICY_RC_D = '/usr/sbin/policy-rc.d';
  */
 async function aptInstall(packages: string[], logFile: string) {
   const createdPolicy = !fs.existsSync(POLICY_RC_D);
-  if (createdPolicy) fs.writeFileSync(POLICY_RC_D, '#!/bin/sh\nexit 101\n', { mode: 0o755 });
+  if (createdPolicy)
+    fs.writeFileSync(POLICY_RC_D, '#!/bin/sh\nexit 101\n', { mode: 0o755 });
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   const install = () =>
-    run('apt-get', ['install', '-y', '-q', '--no-install-recommends', ...packages], { env, logFile });
+    run(
+      'apt-get',
+      ['install', '-y', '-q', '--no-install-recommends', ...packages],
+      { env, logFile },
+    );
   try {
-    const haveLists = fs.existsSync('/var/lib/apt/lists') &&
-      fs.readdirSync('/var/lib/apt/lists').some(file => file.endsWith('_Packages'));
+    const haveLists =
+      fs.existsSync('/var/lib/apt/lists') &&
+      fs
+        .readdirSync('/var/lib/apt/lists')
+        .some(file => file.endsWith('_Packages'));
     if (!haveLists) await run('apt-get', ['update', '-q'], { env, logFile });
     try {
       await install();

@@ -72,11 +72,17 @@ export function findPortHolder(port: number): PortHolder | undefined {
   ];
   if (inodes.length === 0) return undefined;
   const pid = pidOwningSocket(new Set(inodes));
-  return { port, pid, command: pid === undefined ? undefined : commandLine(pid) };
+  return {
+    port,
+    pid,
+    command: pid === undefined ? undefined : commandLine(pid),
+  };
 }
 
 export function describeHolder(holder: PortHolder): string {
   if (holder.pid === undefined) return 'a process this user cannot see';
   const command = holder.command ?? '?';
-  return `pid ${holder.pid} (${command.length > 120 ? `${command.slice(0, 117)}...` : command})`;
+  return `pid ${holder.pid} (${
+    command.length > 120 ? `${command.slice(0, 117)}...` : command
+  })`;
 }

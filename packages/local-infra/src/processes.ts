@@ -20,7 +20,10 @@ export interface Launched {
 /** Starts a server detached in its own process group, its output appended to logFile. */
 export function launch(spec: LaunchSpec, logFile: string): Launched {
   const logFd = fs.openSync(logFile, 'a');
-  fs.writeSync(logFd, `\n=== ${new Date().toISOString()} ${spec.file} ${spec.args.join(' ')}\n`);
+  fs.writeSync(
+    logFd,
+    `\n=== ${new Date().toISOString()} ${spec.file} ${spec.args.join(' ')}\n`,
+  );
   try {
     const child = spawn(spec.file, spec.args, {
       cwd: spec.cwd,
@@ -35,7 +38,8 @@ export function launch(spec: LaunchSpec, logFile: string): Launched {
       child.on('error', () => resolve(-1));
     });
     child.unref();
-    if (child.pid === undefined) throw new Error(`could not start ${spec.file}`);
+    if (child.pid === undefined)
+      throw new Error(`could not start ${spec.file}`);
     return { pid: child.pid, exited };
   } finally {
     fs.closeSync(logFd);

@@ -8,7 +8,8 @@ const binary = (ctx: ServerContext) => path.join(ctx.dir, 'bin', 'ferretdb');
 /** Records which pinned version the binary was built from, so a new pin rebuilds it. */
 const stamp = (ctx: ServerContext) => path.join(ctx.dir, 'bin', 'version');
 
-const mongodbUri = (ctx: ServerContext) => `mongodb://${ctx.host}:${ctx.ports.main}/`;
+const mongodbUri = (ctx: ServerContext) =>
+  `mongodb://${ctx.host}:${ctx.ports.main}/`;
 
 export const ferretdbDriver: ServerDriver = {
   aptPackages: [],
@@ -45,7 +46,10 @@ export const ferretdbDriver: ServerDriver = {
 
   command: ctx => ({
     file: binary(ctx),
-    args: [`--listen-addr=${ctx.host}:${ctx.ports.main}`, `--sqlite-url=file:${ctx.dataDir}/`],
+    args: [
+      `--listen-addr=${ctx.host}:${ctx.ports.main}`,
+      `--sqlite-url=file:${ctx.dataDir}/`,
+    ],
     cwd: ctx.dir,
   }),
 
@@ -60,7 +64,11 @@ export const ferretdbDriver: ServerDriver = {
       const admin = client.db('admin');
       await admin.command({ ping: 1 });
       const info = await admin.command({ buildInfo: 1 });
-      return { version: `FerretDB ${info.ferretdbVersion ?? ctx.def.version} (MongoDB ${info.version})` };
+      return {
+        version: `FerretDB ${
+          info.ferretdbVersion ?? ctx.def.version
+        } (MongoDB ${info.version})`,
+      };
     } finally {
       await client.close().catch(() => undefined);
     }

@@ -6,9 +6,12 @@ import { run } from '../exec';
 import type { ServerContext, ServerDriver } from './types';
 
 const libsDir = (ctx: ServerContext) => path.join(ctx.dir, 'libs');
-const kafkaJar = (ctx: ServerContext) => path.join(libsDir(ctx), `kafka_2.13-${ctx.def.version}.jar`);
-const kafkaProjectDir = (ctx: ServerContext) => path.join(ctx.repoRoot, 'infra', 'local', 'kafka');
-const propertiesFile = (ctx: ServerContext) => path.join(ctx.dir, 'server.properties');
+const kafkaJar = (ctx: ServerContext) =>
+  path.join(libsDir(ctx), `kafka_2.13-${ctx.def.version}.jar`);
+const kafkaProjectDir = (ctx: ServerContext) =>
+  path.join(ctx.repoRoot, 'infra', 'local', 'kafka');
+const propertiesFile = (ctx: ServerContext) =>
+  path.join(ctx.dir, 'server.properties');
 
 function java(ctx: ServerContext, mainClass: string, args: string[]) {
   return {
@@ -19,7 +22,10 @@ function java(ctx: ServerContext, mainClass: string, args: string[]) {
       '-XX:+UseG1GC',
       '-XX:MaxGCPauseMillis=20',
       '-Djava.awt.headless=true',
-      `-Dlog4j.configuration=file:${path.join(kafkaProjectDir(ctx), 'log4j.properties')}`,
+      `-Dlog4j.configuration=file:${path.join(
+        kafkaProjectDir(ctx),
+        'log4j.properties',
+      )}`,
       '-cp',
       `${libsDir(ctx)}/*`,
       mainClass,
@@ -51,7 +57,14 @@ export const kafkaDriver: ServerDriver = {
     try {
       await run(
         'mvn',
-        ['-q', '-B', '-f', path.join(kafkaProjectDir(ctx), 'pom.xml'), 'dependency:copy-dependencies', `-DoutputDirectory=${staging}`],
+        [
+          '-q',
+          '-B',
+          '-f',
+          path.join(kafkaProjectDir(ctx), 'pom.xml'),
+          'dependency:copy-dependencies',
+          `-DoutputDirectory=${staging}`,
+        ],
         { logFile: ctx.installLogFile },
       );
       fs.rmSync(libsDir(ctx), { recursive: true, force: true });
@@ -62,19 +75,34 @@ export const kafkaDriver: ServerDriver = {
   },
 
   async prepare(ctx) {
-    const template = fs.readFileSync(path.join(kafkaProjectDir(ctx), 'server.properties'), 'utf8');
+    const template = fs.readFileSync(
+      path.join(kafkaProjectDir(ctx), 'server.properties'),
+      'utf8',
+    );
     const values: Record<string, string> = {
       HOST: ctx.host,
       PORT: String(ctx.ports.main),
       CONTROLLER_PORT: String(ctx.ports.controller),
       DATA_DIR: ctx.dataDir,
     };
-    const rendered = template.replace(/\$\{(\w+)\}/g, (whole, key: string) => values[key] ?? whole);
+    const rendered = template.replace(
+      /\$\{(\w+)\}/g,
+      (whole, key: string) => values[key] ?? whole,
+    );
     fs.writeFileSync(propertiesFile(ctx), rendered);
     if (fs.existsSync(path.join(ctx.dataDir, 'meta.properties'))) return;
-    const format = java(ctx, 'kafka.tools.StorageTool', ['format', '-t', clusterId(), '-c', propertiesFile(ctx)]);
+    const format = java(ctx, 'kafka.tools.StorageTool', [
+      'format',
+      '-t',
+      clusterId(),
+      '-c',
+      propertiesFile(ctx),
+    ]);
     try {
-      await run(format.file, format.args, { cwd: format.cwd, logFile: ctx.installLogFile });
+      await run(format.file, format.args, {
+        cwd: format.cwd,
+        logFile: ctx.installLogFile,
+      });
     } catch (error) {
       fs.rmSync(ctx.dataDir, { recursive: true, force: true });
       throw error;

@@ -5,13 +5,19 @@ import { run } from '../exec';
 import type { ServerContext, ServerDriver } from './types';
 
 const venv = (ctx: ServerContext) => path.join(ctx.dir, 'venv');
-const requirements = (ctx: ServerContext) => path.join(ctx.repoRoot, 'infra', 'local', 'mlflow', 'requirements.txt');
+const requirements = (ctx: ServerContext) =>
+  path.join(ctx.repoRoot, 'infra', 'local', 'mlflow', 'requirements.txt');
 /** The venv is rebuilt when requirements.txt changes. */
-const stamp = (ctx: ServerContext) => path.join(venv(ctx), 'requirements.sha256');
+const stamp = (ctx: ServerContext) =>
+  path.join(venv(ctx), 'requirements.sha256');
 const requirementsHash = (ctx: ServerContext) =>
-  crypto.createHash('sha256').update(fs.readFileSync(requirements(ctx))).digest('hex');
+  crypto
+    .createHash('sha256')
+    .update(fs.readFileSync(requirements(ctx)))
+    .digest('hex');
 
-const trackingUri = (ctx: ServerContext) => `http://${ctx.host}:${ctx.ports.main}`;
+const trackingUri = (ctx: ServerContext) =>
+  `http://${ctx.host}:${ctx.ports.main}`;
 
 export const mlflowDriver: ServerDriver = {
   aptPackages: [],
@@ -28,11 +34,17 @@ export const mlflowDriver: ServerDriver = {
   async install(ctx) {
     fs.rmSync(venv(ctx), { recursive: true, force: true });
     try {
-      await run('python3', ['-m', 'venv', venv(ctx)], { logFile: ctx.installLogFile });
-      await run(path.join(venv(ctx), 'bin', 'pip'), ['install', '-q', '--no-input', '-r', requirements(ctx)], {
+      await run('python3', ['-m', 'venv', venv(ctx)], {
         logFile: ctx.installLogFile,
-        env: { ...process.env, PIP_DISABLE_PIP_VERSION_CHECK: '1' },
       });
+      await run(
+        path.join(venv(ctx), 'bin', 'pip'),
+        ['install', '-q', '--no-input', '-r', requirements(ctx)],
+        {
+          logFile: ctx.installLogFile,
+          env: { ...process.env, PIP_DISABLE_PIP_VERSION_CHECK: '1' },
+        },
+      );
       fs.writeFileSync(stamp(ctx), `${requirementsHash(ctx)}\n`);
     } catch (error) {
       fs.rmSync(venv(ctx), { recursive: true, force: true });
@@ -73,10 +85,16 @@ export const mlflowDriver: ServerDriver = {
 
   async probe(ctx, timeoutMs) {
     const signal = AbortSignal.timeout(timeoutMs);
-    const search = await fetch(`${trackingUri(ctx)}/api/2.0/mlflow/experiments/search?max_results=1`, { signal });
-    if (!search.ok) throw new Error(`experiments/search answered HTTP ${search.status}`);
+    const search = await fetch(
+      `${trackingUri(ctx)}/api/2.0/mlflow/experiments/search?max_results=1`,
+      { signal },
+    );
+    if (!search.ok)
+      throw new Error(`experiments/search answered HTTP ${search.status}`);
     const version = await fetch(`${trackingUri(ctx)}/version`, { signal });
-    return { version: version.ok ? (await version.text()).trim() : ctx.def.version };
+    return {
+      version: version.ok ? (await version.text()).trim() : ctx.def.version,
+    };
   },
 
   envEntries: ctx => ({

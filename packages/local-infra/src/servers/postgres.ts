@@ -8,7 +8,8 @@ export const POSTGRES_USER = 'platform';
 export const POSTGRES_PASSWORD = 'platform';
 export const POSTGRES_DATABASE = 'platform';
 
-const binDir = (ctx: ServerContext) => `/usr/lib/postgresql/${ctx.def.version}/bin`;
+const binDir = (ctx: ServerContext) =>
+  `/usr/lib/postgresql/${ctx.def.version}/bin`;
 
 /** The `postgres` OS account: the server refuses to run as root. */
 function postgresAccount(): { uid: number; gid: number } {
@@ -16,7 +17,10 @@ function postgresAccount(): { uid: number; gid: number } {
     .readFileSync('/etc/passwd', 'utf8')
     .split('\n')
     .find(entry => entry.startsWith('postgres:'));
-  if (!line) throw new InfraError('postgres: the `postgres` OS user is missing (the postgresql package creates it)');
+  if (!line)
+    throw new InfraError(
+      'postgres: the `postgres` OS user is missing (the postgresql package creates it)',
+    );
   const [, , uid, gid] = line.split(':');
   return { uid: Number(uid), gid: Number(gid) };
 }
@@ -26,11 +30,17 @@ function postgresAccount(): { uid: number; gid: number } {
  * private (0700) home or work folder blocks that, so grant search (x) permission only.
  */
 function ensureTraversable(dir: string, uid: number) {
-  for (let current = path.dirname(dir); current !== path.dirname(current); current = path.dirname(current)) {
+  for (
+    let current = path.dirname(dir);
+    current !== path.dirname(current);
+    current = path.dirname(current)
+  ) {
     const stat = fs.statSync(current);
     if (stat.uid !== uid && (stat.mode & 0o001) === 0) {
       fs.chmodSync(current, stat.mode | 0o001);
-      process.stdout.write(`postgres: granted search permission (o+x) on ${current} so the postgres user reaches ${dir}\n`);
+      process.stdout.write(
+        `postgres: granted search permission (o+x) on ${current} so the postgres user reaches ${dir}\n`,
+      );
     }
   }
 }
@@ -46,11 +56,20 @@ function chownTree(dir: string, uid: number, gid: number) {
 
 const socketDir = (ctx: ServerContext) => path.join(ctx.dir, 'run');
 
-export function databaseUrl(host: string, port: number, database = POSTGRES_DATABASE): string {
+export function databaseUrl(
+  host: string,
+  port: number,
+  database = POSTGRES_DATABASE,
+): string {
   return `postgres://${POSTGRES_USER}:${POSTGRES_PASSWORD}@${host}:${port}/${database}`;
 }
 
-async function withClient<T>(ctx: ServerContext, database: string, timeoutMs: number, fn: (c: Client) => Promise<T>) {
+async function withClient<T>(
+  ctx: ServerContext,
+  database: string,
+  timeoutMs: number,
+  fn: (c: Client) => Promise<T>,
+) {
   const client = new Client({
     connectionString: databaseUrl(ctx.host, ctx.ports.main, database),
     connectionTimeoutMillis: timeoutMs,
@@ -136,17 +155,27 @@ export const postgresDriver: ServerDriver = {
   async probe(ctx, timeoutMs) {
     return withClient(ctx, 'postgres', timeoutMs, async client => {
       await client.query('SELECT 1');
-      const { rows } = await client.query<{ server_version: string }>('SHOW server_version');
+      const { rows } = await client.query<{ server_version: string }>(
+        'SHOW server_version',
+      );
       return { version: rows[0].server_version.split(' ')[0] };
     });
   },
 
   async afterReady(ctx) {
     await withClient(ctx, 'postgres', 5_000, async client => {
-      const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [POSTGRES_DATABASE]);
-      if (!rowCount) await client.query(`CREATE DATABASE ${POSTGRES_DATABASE} OWNER ${POSTGRES_USER}`);
+      const { rowCount } = await client.query(
+        'SELECT 1 FROM pg_database WHERE datname = $1',
+        [POSTGRES_DATABASE],
+      );
+      if (!rowCount)
+        await client.query(
+          `CREATE DATABASE ${POSTGRES_DATABASE} OWNER ${POSTGRES_USER}`,
+        );
     });
-    await withClient(ctx, POSTGRES_DATABASE, 5_000, client => client.query('SELECT 1'));
+    await withClient(ctx, POSTGRES_DATABASE, 5_000, client =>
+      client.query('SELECT 1'),
+    );
   },
 
   envEntries: ctx => ({

@@ -5,7 +5,8 @@ import type { ServerContext, ServerDriver } from './types';
 const PROMETHEUS = '/usr/bin/prometheus';
 const DEFAULT_SELF_TARGET = '127.0.0.1:9090';
 const configFile = (ctx: ServerContext) => path.join(ctx.dir, 'prometheus.yml');
-const prometheusUrl = (ctx: ServerContext) => `http://${ctx.host}:${ctx.ports.main}`;
+const prometheusUrl = (ctx: ServerContext) =>
+  `http://${ctx.host}:${ctx.ports.main}`;
 
 export const prometheusDriver: ServerDriver = {
   aptPackages: ['prometheus'],
@@ -16,9 +17,15 @@ export const prometheusDriver: ServerDriver = {
   isInstalled: () => fs.existsSync(PROMETHEUS),
 
   async prepare(ctx) {
-    const source = fs.readFileSync(path.join(ctx.repoRoot, 'infra', 'local', 'prometheus.yml'), 'utf8');
+    const source = fs.readFileSync(
+      path.join(ctx.repoRoot, 'infra', 'local', 'prometheus.yml'),
+      'utf8',
+    );
     // Prometheus scrapes itself; follow a port override.
-    fs.writeFileSync(configFile(ctx), source.split(DEFAULT_SELF_TARGET).join(`${ctx.host}:${ctx.ports.main}`));
+    fs.writeFileSync(
+      configFile(ctx),
+      source.split(DEFAULT_SELF_TARGET).join(`${ctx.host}:${ctx.ports.main}`),
+    );
   },
 
   command: ctx => ({
@@ -36,7 +43,9 @@ export const prometheusDriver: ServerDriver = {
     const signal = AbortSignal.timeout(timeoutMs);
     const ready = await fetch(`${prometheusUrl(ctx)}/-/ready`, { signal });
     if (!ready.ok) throw new Error(`/-/ready answered HTTP ${ready.status}`);
-    const info = await fetch(`${prometheusUrl(ctx)}/api/v1/status/buildinfo`, { signal });
+    const info = await fetch(`${prometheusUrl(ctx)}/api/v1/status/buildinfo`, {
+      signal,
+    });
     const body = (await info.json()) as { data?: { version?: string } };
     return { version: body.data?.version ?? ctx.def.version };
   },

@@ -28,10 +28,17 @@ export const redisDriver: ServerDriver = {
       `dir ${ctx.dataDir}`,
       'appendonly yes',
     ];
-    fs.writeFileSync(path.join(ctx.dir, 'redis.conf'), `${config.join('\n')}\n`);
+    fs.writeFileSync(
+      path.join(ctx.dir, 'redis.conf'),
+      `${config.join('\n')}\n`,
+    );
   },
 
-  command: ctx => ({ file: REDIS_SERVER, args: [path.join(ctx.dir, 'redis.conf')], cwd: ctx.dataDir }),
+  command: ctx => ({
+    file: REDIS_SERVER,
+    args: [path.join(ctx.dir, 'redis.conf')],
+    cwd: ctx.dataDir,
+  }),
 
   async probe(ctx, timeoutMs) {
     const client = new Redis({

@@ -39,11 +39,17 @@ describe('Kafka (yarn infra)', () => {
   it('produces 1,000 messages idempotently and consumes them all in a group with committed offsets', async () => {
     const admin = kafka.admin();
     await admin.connect();
-    await expect(admin.createTopics({ topics: [{ topic, numPartitions: 3 }], waitForLeaders: true })).resolves.toBe(
-      true,
-    );
+    await expect(
+      admin.createTopics({
+        topics: [{ topic, numPartitions: 3 }],
+        waitForLeaders: true,
+      }),
+    ).resolves.toBe(true);
 
-    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    const producer = kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+    });
     await producer.connect();
     for (let batch = 0; batch < MESSAGES / 100; batch++) {
       await producer.send({
@@ -74,7 +80,11 @@ describe('Kafka (yarn infra)', () => {
         }
         // The committed offset is the next one to read.
         await consumer.commitOffsets([
-          { topic: batch.topic, partition: batch.partition, offset: String(Number(batch.lastOffset()) + 1) },
+          {
+            topic: batch.topic,
+            partition: batch.partition,
+            offset: String(Number(batch.lastOffset()) + 1),
+          },
         ]);
         await heartbeat();
         if (seen.size === MESSAGES) resolveAll();
@@ -85,7 +95,10 @@ describe('Kafka (yarn infra)', () => {
 
     expect(seen.size).toBe(MESSAGES);
     const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
-    const total = committed.partitions.reduce((sum, p) => sum + Number(p.offset), 0);
+    const total = committed.partitions.reduce(
+      (sum, p) => sum + Number(p.offset),
+      0,
+    );
     expect(committed.partitions).toHaveLength(3);
     expect(total).toBe(MESSAGES);
     await admin.disconnect();

@@ -17,7 +17,9 @@ describe('PostgreSQL (yarn infra)', () => {
         description text NOT NULL,
         search tsvector GENERATED ALWAYS AS (to_tsvector('english', description)) STORED
       )`);
-    await pool.query(`CREATE INDEX ON ${schema}.products USING gin (attributes jsonb_path_ops)`);
+    await pool.query(
+      `CREATE INDEX ON ${schema}.products USING gin (attributes jsonb_path_ops)`,
+    );
     await pool.query(`CREATE INDEX ON ${schema}.products USING gin (search)`);
   });
 
@@ -30,21 +32,23 @@ describe('PostgreSQL (yarn infra)', () => {
     const client = await pool.connect();
     try {
       await client.query('BEGIN');
-      await client.query(`INSERT INTO ${schema}.products (attributes, description) VALUES ($1, $2)`, [
-        { sku: 'rolled-back' },
-        'never visible',
-      ]);
+      await client.query(
+        `INSERT INTO ${schema}.products (attributes, description) VALUES ($1, $2)`,
+        [{ sku: 'rolled-back' }, 'never visible'],
+      );
       await client.query('ROLLBACK');
       await client.query('BEGIN');
-      await client.query(`INSERT INTO ${schema}.products (attributes, description) VALUES ($1, $2)`, [
-        { sku: 'committed' },
-        'kept',
-      ]);
+      await client.query(
+        `INSERT INTO ${schema}.products (attributes, description) VALUES ($1, $2)`,
+        [{ sku: 'committed' }, 'kept'],
+      );
       await client.query('COMMIT');
     } finally {
       client.release();
     }
-    const { rows } = await pool.query(`SELECT attributes->>'sku' AS sku FROM ${schema}.products`);
+    const { rows } = await pool.query(
+      `SELECT attributes->>'sku' AS sku FROM ${schema}.products`,
+    );
     expect(rows.map(r => r.sku)).toEqual(['committed']);
   });
 
@@ -67,14 +71,17 @@ describe('PostgreSQL (yarn infra)', () => {
   });
 
   it('ranks full-text search matches', async () => {
-    await pool.query(`INSERT INTO ${schema}.products (attributes, description) VALUES ($1, $2), ($3, $4), ($5, $6)`, [
-      { sku: 'runner' },
-      'Lightweight running shoes for trail running and racing',
-      { sku: 'boot' },
-      'Waterproof hiking boots; not meant for running',
-      { sku: 'mug' },
-      'Ceramic coffee mug',
-    ]);
+    await pool.query(
+      `INSERT INTO ${schema}.products (attributes, description) VALUES ($1, $2), ($3, $4), ($5, $6)`,
+      [
+        { sku: 'runner' },
+        'Lightweight running shoes for trail running and racing',
+        { sku: 'boot' },
+        'Waterproof hiking boots; not meant for running',
+        { sku: 'mug' },
+        'Ceramic coffee mug',
+      ],
+    );
     const { rows } = await pool.query(
       `SELECT attributes->>'sku' AS sku FROM ${schema}.products
        WHERE search @@ websearch_to_tsquery('english', $1)

@@ -2,7 +2,10 @@ import { loadInfraEnv } from '../env';
 
 interface QueryResponse {
   status: string;
-  data: { resultType: string; result: { metric: Record<string, string>; value: [number, string] }[] };
+  data: {
+    resultType: string;
+    result: { metric: Record<string, string>; value: [number, string] }[];
+  };
 }
 
 const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
@@ -28,17 +31,31 @@ describe('Prometheus (yarn infra)', () => {
       const body = (await response.json()) as QueryResponse;
       expect(body.status).toBe('success');
       expect(body.data.resultType).toBe('vector');
-      selfUp = body.data.result.find(series => series.metric.job === 'prometheus')?.value[1];
+      selfUp = body.data.result.find(
+        series => series.metric.job === 'prometheus',
+      )?.value[1];
       if (selfUp === undefined) await sleep(1_000);
     }
     expect(selfUp).toBe('1');
   }, 30_000);
 
   it('scrapes the twelve services and the portal', async () => {
-    const response = await fetch(new URL('/api/v1/targets?state=active', baseUrl));
-    const body = (await response.json()) as { data: { activeTargets: { labels: Record<string, string> }[] } };
-    const services = body.data.activeTargets.map(target => target.labels.service).filter(Boolean);
+    const response = await fetch(
+      new URL('/api/v1/targets?state=active', baseUrl),
+    );
+    const body = (await response.json()) as {
+      data: { activeTargets: { labels: Record<string, string> }[] };
+    };
+    const services = body.data.activeTargets
+      .map(target => target.labels.service)
+      .filter(Boolean);
     expect(services).toHaveLength(13);
-    expect(services).toEqual(expect.arrayContaining(['recommendation-service', 'api-gateway', 'backstage']));
+    expect(services).toEqual(
+      expect.arrayContaining([
+        'recommendation-service',
+        'api-gateway',
+        'backstage',
+      ]),
+    );
   });
 });
