@@ -16,8 +16,8 @@ describe('detectGrowthAlerts', () => {
     });
     expect(alerts).toEqual([
       {
-        key: 'day_over_day:analytics-service:2026-11-14',
-        kind: 'day_over_day',
+        key: 'day-over-day:analytics-service:2026-11-14',
+        kind: 'day-over-day',
         service: 'analytics-service',
         periodStart: '2026-11-14',
         periodEnd: '2026-11-14',
@@ -29,8 +29,8 @@ describe('detectGrowthAlerts', () => {
           'analytics-service cost $40.00 on 2026-11-14, 300% more than the day before ($10.00); threshold 50%',
       },
       {
-        key: 'week_over_week:analytics-service:2026-11-09',
-        kind: 'week_over_week',
+        key: 'week-over-week:analytics-service:2026-11-09',
+        kind: 'week-over-week',
         service: 'analytics-service',
         periodStart: '2026-11-09',
         periodEnd: '2026-11-15',
@@ -76,8 +76,8 @@ describe('detectBudgetAlert', () => {
   it('alerts when the month-end forecast exceeds the budget', () => {
     expect(forecast.forecast).toBe(300);
     expect(detectBudgetAlert(forecast, 250)).toEqual({
-      key: 'forecast_over_budget:platform:2026-11',
-      kind: 'forecast_over_budget',
+      key: 'forecast-over-budget:platform:2026-11',
+      kind: 'forecast-over-budget',
       service: null,
       periodStart: '2026-11-01',
       periodEnd: '2026-11-18',

@@ -2,7 +2,7 @@ import { addDays, eachDay, isoWeekday, type Day } from './dates';
 import { roundCents, sum } from './money';
 import type { MonthForecast } from './forecast';
 
-export type AlertKind = 'forecast_over_budget' | 'day_over_day' | 'week_over_week';
+export type AlertKind = 'forecast-over-budget' | 'day-over-day' | 'week-over-week';
 
 /** A condition found in the data; the store keeps one alert per `key`, so re-evaluating is idempotent. */
 export interface AlertCandidate {
@@ -55,8 +55,8 @@ export function detectGrowthAlerts(input: GrowthInput): AlertCandidate[] {
       addDays(day, -1) >= historyStart ? growth(observed, baseline, thresholds.dayOverDay, thresholds.minDelta) : null;
     if (alert !== null) {
       alerts.push({
-        key: `day_over_day:${service}:${day}`,
-        kind: 'day_over_day',
+        key: `day-over-day:${service}:${day}`,
+        kind: 'day-over-day',
         service,
         periodStart: day,
         periodEnd: day,
@@ -74,8 +74,8 @@ export function detectGrowthAlerts(input: GrowthInput): AlertCandidate[] {
       const weekAlert = growth(weekObserved, weekBaseline, thresholds.weekOverWeek, thresholds.minDelta);
       if (weekAlert !== null) {
         alerts.push({
-          key: `week_over_week:${service}:${weekStart}`,
-          kind: 'week_over_week',
+          key: `week-over-week:${service}:${weekStart}`,
+          kind: 'week-over-week',
           service,
           periodStart: weekStart,
           periodEnd: day,
@@ -102,8 +102,8 @@ export function detectBudgetAlert(forecast: MonthForecast, budget: number): Aler
   if (budget <= 0 || forecast.forecast <= budget) return null;
   const overrun = (forecast.forecast - budget) / budget;
   return {
-    key: `forecast_over_budget:platform:${forecast.month}`,
-    kind: 'forecast_over_budget',
+    key: `forecast-over-budget:platform:${forecast.month}`,
+    kind: 'forecast-over-budget',
     service: null,
     periodStart: `${forecast.month}-01`,
     periodEnd: forecast.asOf,
