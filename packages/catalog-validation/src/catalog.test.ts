@@ -1,11 +1,8 @@
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import type { Entity } from '@backstage/catalog-model';
 import {
   CatalogEntry,
   contractPath,
-  createLocalTextPlaceholderResolver,
   findCatalogDir,
   findRepoRoot,
   listContracts,
@@ -33,9 +30,7 @@ import {
 const catalogDir = findCatalogDir(__dirname);
 const repoRoot = findRepoRoot(__dirname);
 const entries = loadCatalog(catalogDir);
-const resolved = entries.map(entry =>
-  resolveTextPlaceholders(entry, catalogDir),
-);
+const resolved = entries.map(entry => resolveTextPlaceholders(entry));
 const openApiNames = listContracts(catalogDir).filter(
   n => n !== 'platform-events',
 );
@@ -275,6 +270,23 @@ describe('the checks catch broken input', () => {
   }, 60_000);
 });
 
+describe('API definitions', () => {
+  it('resolve only inside the directory of the entity file, as in the portal', () => {
+    const apiEntry = entries.find(e => e.entity.metadata.name === 'user-api')!;
+    const escaping: CatalogEntry = {
+      ...apiEntry,
+      entity: {
+        ...apiEntry.entity,
+        spec: {
+          ...apiEntry.entity.spec,
+          definition: { $text: '../package.json' },
+        },
+      },
+    };
+    expect(() => resolveTextPlaceholders(escaping)).toThrow(/outside/);
+  });
+});
+
 describe('contract loading', () => {
   it('finds the repository from any directory below it', () => {
     const deep = path.join(repoRoot, 'packages', 'catalog-validation', 'src');
@@ -293,50 +305,5 @@ describe('contract loading', () => {
     const a = loadContract('user-api', catalogDir);
     a.info.title = 'changed';
     expect(loadContract('user-api', catalogDir).info.title).toBe('User API');
-  });
-});
-
-describe('local $text placeholder resolver', () => {
-  const resolver = createLocalTextPlaceholderResolver({ rootDir: catalogDir });
-  const apisFile = path.join(catalogDir, 'apis.yaml');
-  const unusedRead = async (): Promise<Buffer> => {
-    throw new Error('not a URL location');
-  };
-  const params = (value: string, baseUrl = apisFile) => ({
-    key: 'text',
-    value,
-    baseUrl,
-    read: unusedRead,
-    resolveUrl: (url: string, base: string) => new URL(url, base).toString(),
-    emit: () => {},
-  });
-
-  it('reads a definition relative to a file location, as the portal does', async () => {
-    const text = await resolver(params('./apis/search-api.openapi.yaml'));
-    expect(text).toBe(
-      fs.readFileSync(contractPath('search-api', catalogDir), 'utf8'),
-    );
-  });
-
-  it('refuses paths that leave the catalog directory', async () => {
-    await expect(resolver(params('../package.json'))).rejects.toThrow(
-      /outside/,
-    );
-    await expect(
-      resolver(params(path.join(os.tmpdir(), 'x.yaml'))),
-    ).rejects.toThrow(/outside/);
-  });
-
-  it('keeps URL locations on the reader', async () => {
-    const emitted: unknown[] = [];
-    const text = await resolver({
-      ...params('./b.yaml', 'https://git.example.com/repo/a.yaml'),
-      read: async (url: string) => Buffer.from(`read ${url}`),
-      emit: (r: unknown) => emitted.push(r),
-    });
-    expect(text).toBe('read https://git.example.com/repo/b.yaml');
-    expect(emitted).toEqual([
-      { type: 'refresh', key: 'url:https://git.example.com/repo/b.yaml' },
-    ]);
   });
 });

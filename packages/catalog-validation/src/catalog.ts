@@ -68,13 +68,12 @@ export function loadCatalog(catalogDir = findCatalogDir()): CatalogEntry[] {
 }
 
 /**
- * Replaces `{$text: <relative path>}` in an entity (as the portal's resolver
- * does) and returns the resolved copy; the input is not changed.
+ * Replaces `{$text: <relative path>}` in an entity and returns the resolved
+ * copy; the input is not changed. Same rule as the portal's resolver
+ * (plugins/catalog-backend-module-file-placeholders): relative to the entity's
+ * file and never outside that file's directory.
  */
-export function resolveTextPlaceholders(
-  entry: CatalogEntry,
-  catalogDir = findCatalogDir(),
-): Entity {
+export function resolveTextPlaceholders(entry: CatalogEntry): Entity {
   const resolve = (value: unknown): unknown => {
     if (Array.isArray(value)) return value.map(resolve);
     if (typeof value !== 'object' || value === null) return value;
@@ -86,7 +85,7 @@ export function resolveTextPlaceholders(
         throw new Error(`${entry.file}: $text needs a path string`);
       }
       return fs.readFileSync(
-        resolveInside(catalogDir, entry.file, target),
+        resolveInside(path.dirname(entry.file), entry.file, target),
         'utf8',
       );
     }

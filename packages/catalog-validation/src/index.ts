@@ -17,5 +17,4 @@ export {
   loadContract,
 } from './contracts';
 export type { AsyncApiDocument, OpenApiDocument } from './contracts';
-export { createLocalTextPlaceholderResolver, resolveInside } from './localText';
-export type { TextPlaceholderParams } from './localText';
+export { resolveInside } from './localText';
