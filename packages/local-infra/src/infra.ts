@@ -261,10 +261,15 @@ export class Infra {
           continue;
         }
         const env = ctx.def.ports[key].env;
+        const otherCheckout = /(\S+)\/\.state\/infra\/[a-z]+\//.exec(
+          holder.command ?? '',
+        )?.[1];
+        const remedy = otherCheckout
+          ? `run \`yarn infra down\` in ${otherCheckout}`
+          : 'stop it';
+        const taken = `port ${port} is taken by ${describeHolder(holder)}`;
         conflicts.push(
-          `${ctx.def.name}: port ${port} is taken by ${describeHolder(
-            holder,
-          )}; stop it or set ${env} to a free port`,
+          `${ctx.def.name}: ${taken}; ${remedy} or set ${env} to a free port`,
         );
       }
     }
