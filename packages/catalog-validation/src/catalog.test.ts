@@ -24,6 +24,7 @@ import {
   resourceProblems,
   schemaProblems,
   specProblems,
+  unreachableFiles,
   unresolvedRelations,
 } from './validation';
 
@@ -89,6 +90,16 @@ describe('catalog entities', () => {
   it('is valid under @backstage/catalog-model policies and kind validators', async () => {
     expect(await allEntityProblems(resolved)).toEqual([]);
     expect(duplicateRefs(resolved)).toEqual([]);
+  });
+
+  it('reaches every entity file from all.yaml', () => {
+    expect(unreachableFiles(entries, catalogDir)).toEqual([]);
+    const withoutComponent = entries.filter(
+      e => e.entity.metadata.name !== 'search-service',
+    );
+    expect(unreachableFiles(withoutComponent, catalogDir)).toEqual([
+      'components/search-service.yaml: not reachable from all.yaml',
+    ]);
   });
 
   it('has no unresolved relation', () => {

@@ -19,4 +19,5 @@ export {
   dependencyProblems,
   eventProblems,
   resourceProblems,
+  unreachableFiles,
 } from './rules';

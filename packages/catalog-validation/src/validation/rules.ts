@@ -240,6 +240,27 @@ export function dependencyProblems(entities: Entity[]): string[] {
   return problems;
 }
 
+/** Entity files under the catalog directory that all.yaml does not reach (contracts excepted). */
+export function unreachableFiles(
+  entries: CatalogEntry[],
+  catalogDir: string,
+): string[] {
+  const reached = new Set(entries.map(e => e.file));
+  const found: string[] = [];
+  const walk = (dir: string) => {
+    for (const item of fs.readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, item.name);
+      if (item.isDirectory() && full !== path.join(catalogDir, 'apis'))
+        walk(full);
+      else if (/\.ya?ml$/.test(item.name) && !reached.has(full)) {
+        found.push(path.relative(catalogDir, full));
+      }
+    }
+  };
+  walk(catalogDir);
+  return found.map(f => `${f}: not reachable from all.yaml`);
+}
+
 /** Every Resource takes part in a dependency, so the graph shows what it affects. */
 export function resourceProblems(entities: Entity[]): string[] {
   const linked = new Set<string>();
