@@ -115,4 +115,53 @@ describe('Infra.up failures', () => {
     expect(fs.readdirSync(kafkaDir).sort()).toEqual(['log']);
     expect(processesMentioning(scratch)).toEqual([]);
   }, 120_000);
+
+  it("in CI, takes a port over from another checkout's server of the same kind; otherwise names that checkout", async () => {
+    const port = String(await freePort());
+    const other = new Infra({
+      stateDir: path.join(scratch, 'other-checkout', '.state'),
+      env: { INFRA_REDIS_PORT: port },
+      out: line => lines.push(line),
+    });
+    const mine = (env: NodeJS.ProcessEnv) =>
+      new Infra({
+        stateDir: path.join(scratch, 'this-checkout', '.state'),
+        env: { INFRA_REDIS_PORT: port, ...env },
+        out: line => lines.push(line),
+      });
+    await other.up(['redis']);
+    const otherPid = other.runningPid(other.context('redis'))!;
+    try {
+      const error = await failure(mine({}).up(['redis']));
+      expect(error.message).toContain(
+        `redis: port ${port} is taken by pid ${otherPid} (`,
+      );
+      expect(error.message).toContain(
+        `run \`yarn infra down\` in ${path.join(
+          scratch,
+          'other-checkout',
+        )} or set INFRA_REDIS_PORT`,
+      );
+
+      const ci = mine({ CI: 'true' });
+      await ci.up(['redis']);
+      expect(lines).toContain(
+        `redis: port ${port} is held by the server of ${path.join(
+          scratch,
+          'other-checkout',
+        )} (pid ${otherPid}); stopping it`,
+      );
+      expect(other.runningPid(other.context('redis'))).toBeUndefined();
+      const [status] = await ci.status(['redis']);
+      expect(status).toMatchObject({
+        name: 'redis',
+        state: 'ready',
+        address: `127.0.0.1:${port}`,
+      });
+      await ci.down(['redis']);
+    } finally {
+      await other.down(['redis']);
+    }
+    expect(processesMentioning(scratch)).toEqual([]);
+  }, 60_000);
 });

@@ -11,6 +11,7 @@ import {
 import { InfraError, lastLine, run } from './exec';
 import { describeHolder, findPortHolder } from './ports';
 import {
+  groupLeader,
   isAlive,
   isOwnProcess,
   launch,
@@ -33,6 +34,8 @@ export interface ServerStatus {
 }
 
 const HOST = '127.0.0.1';
+const isCI = (env: NodeJS.ProcessEnv) =>
+  !!env.CI && env.CI !== 'false' && env.CI !== '0';
 const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
@@ -241,31 +244,42 @@ export class Infra {
     return this.context(name).logFile;
   }
 
-  /** Refuses, before anything starts, ports held by anyone but our own earlier processes. */
+  /**
+   * Refuses, before anything starts, ports held by anyone but our own earlier processes
+   * (and, in CI, another checkout's `yarn infra` server of the same kind).
+   */
   private async checkPorts(contexts: ServerContext[]) {
     const conflicts: string[] = [];
     for (const ctx of contexts) {
       for (const [key, port] of Object.entries(ctx.ports)) {
         const holder = findPortHolder(port);
         if (!holder) continue;
-        if (holder.pid !== undefined && holder.command?.includes(ctx.dir)) {
-          // Started by us but its pid file was lost: it is ours to replace.
+        const otherCheckout = /(\S+)\/\.state\/infra\/([a-z]+)\//.exec(
+          holder.command ?? '',
+        );
+        const ours = holder.command?.includes(ctx.dir) ?? false;
+        // CI runs in a fresh clone on a machine where an earlier checkout's servers may still run.
+        const otherCheckoutInCI =
+          isCI(this.env) && otherCheckout?.[2] === ctx.def.name;
+        if (holder.pid !== undefined && (ours || otherCheckoutInCI)) {
+          const leader = groupLeader(holder.pid);
+          const whose = ours
+            ? 'an earlier instance without pid file'
+            : `the server of ${otherCheckout![1]}`;
           this.out(
-            `${ctx.def.name}: stopping an earlier instance without pid file (pid ${holder.pid})`,
+            `${ctx.def.name}: port ${port} is held by ${whose} (pid ${leader}); stopping it`,
           );
-          await stopProcess(holder.pid, {
-            stopSignal: 'SIGTERM',
-            wholeGroup: false,
-            graceMs: 20_000,
+          const driver = drivers[ctx.def.name];
+          await stopProcess(leader, {
+            stopSignal: driver.stopSignal,
+            wholeGroup: driver.stopWholeGroup,
+            graceMs: 30_000,
           });
           continue;
         }
         const env = ctx.def.ports[key].env;
-        const otherCheckout = /(\S+)\/\.state\/infra\/[a-z]+\//.exec(
-          holder.command ?? '',
-        )?.[1];
         const remedy = otherCheckout
-          ? `run \`yarn infra down\` in ${otherCheckout}`
+          ? `run \`yarn infra down\` in ${otherCheckout[1]}`
           : 'stop it';
         const taken = `port ${port} is taken by ${describeHolder(holder)}`;
         conflicts.push(

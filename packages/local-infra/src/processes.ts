@@ -61,6 +61,12 @@ function procStat(pid: number): ProcStat | undefined {
   }
 }
 
+/** The leader of a process's group: what `yarn infra` started when the port holder is one of its workers. */
+export function groupLeader(pid: number): number {
+  const pgrp = procStat(pid)?.pgrp;
+  return pgrp !== undefined && pgrp > 1 && isAlive(pgrp) ? pgrp : pid;
+}
+
 /** Alive and not a zombie (an exited child that nobody has reaped yet is gone for our purposes). */
 export function isAlive(pid: number): boolean {
   const stat = procStat(pid);
@@ -117,6 +123,8 @@ export async function stopProcess(
     await sleep(100);
   }
   signal(pid, 'SIGKILL', true);
-  while (groupAlive(pid)) await sleep(50);
+  signal(pid, 'SIGKILL', false);
+  const killDeadline = Date.now() + 10_000;
+  while (groupAlive(pid) && Date.now() < killDeadline) await sleep(50);
   return 'killed';
 }
