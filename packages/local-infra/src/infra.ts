@@ -481,10 +481,21 @@ async function aptInstall(packages: string[], logFile: string) {
   if (createdPolicy)
     fs.writeFileSync(POLICY_RC_D, '#!/bin/sh\nexit 101\n', { mode: 0o755 });
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  // Wait for another apt/dpkg run (e.g. the project's bootstrap) instead of failing on its lock.
+  const lockWait = ['-o', 'DPkg::Lock::Timeout=300'];
+  const update = () =>
+    run('apt-get', [...lockWait, 'update', '-q'], { env, logFile });
   const install = () =>
     run(
       'apt-get',
-      ['install', '-y', '-q', '--no-install-recommends', ...packages],
+      [
+        ...lockWait,
+        'install',
+        '-y',
+        '-q',
+        '--no-install-recommends',
+        ...packages,
+      ],
       { env, logFile },
     );
   try {
@@ -493,12 +504,12 @@ async function aptInstall(packages: string[], logFile: string) {
       fs
         .readdirSync('/var/lib/apt/lists')
         .some(file => file.endsWith('_Packages'));
-    if (!haveLists) await run('apt-get', ['update', '-q'], { env, logFile });
+    if (!haveLists) await update();
     try {
       await install();
     } catch {
       // Stale package lists are the usual cause: refresh once and retry.
-      await run('apt-get', ['update', '-q'], { env, logFile });
+      await update();
       await install();
     }
   } finally {

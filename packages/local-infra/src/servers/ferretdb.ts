@@ -30,7 +30,12 @@ export const ferretdbDriver: ServerDriver = {
       await run('go', ['build', '-trimpath', '-o', binary(ctx), '.'], {
         cwd: path.join(ctx.repoRoot, 'infra', 'local', 'ferretdb'),
         // Build with the Go on this machine; never download another toolchain.
-        env: { ...process.env, GOTOOLCHAIN: 'local', GOFLAGS: '-mod=readonly' },
+        // No VCS stamping: the build must not depend on git or on the checkout's ownership.
+        env: {
+          ...process.env,
+          GOTOOLCHAIN: 'local',
+          GOFLAGS: '-mod=readonly -buildvcs=false',
+        },
         logFile: ctx.installLogFile,
       });
       fs.writeFileSync(stamp(ctx), `${ctx.def.version}\n`);
