@@ -64,9 +64,7 @@ export function run(
 
 /** `mvn dependency:copy-dependencies`, `apt-get install`, `go build`: the program and its subcommand. */
 function commandName(file: string, args: string[]): string {
-  const subcommand = args.find(
-    arg => !arg.startsWith('-') && !arg.includes('/'),
-  );
+  const subcommand = args.find(arg => /^[a-z][\w:.-]*$/i.test(arg));
   return [path.basename(file), subcommand].filter(Boolean).join(' ');
 }
 
@@ -84,6 +82,8 @@ export function lastLine(output: string): string {
     .filter(line => line && !/^\s*at /.test(line) && !BOILERPLATE.test(line));
   const errorLine = [...lines]
     .reverse()
-    .find(line => /error|fail|cannot|unable|not found|denied/i.test(line));
+    .find(line =>
+      /error|fail|cannot|unable|not found|denied|exception:|panic/i.test(line),
+    );
   return (errorLine ?? lines[lines.length - 1] ?? '(no output)').slice(0, 300);
 }

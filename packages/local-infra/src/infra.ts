@@ -410,9 +410,10 @@ export class Infra {
 
   private logTail(ctx: ServerContext): string {
     try {
-      return lastLine(
-        fs.readFileSync(ctx.logFile, 'utf8').split('\n').slice(-40).join('\n'),
-      );
+      const log = fs.readFileSync(ctx.logFile, 'utf8');
+      // Only this start's output: launch() opens each run with a `=== <time> <command>` line.
+      const thisRun = log.slice(log.lastIndexOf('\n=== ') + 1);
+      return lastLine(thisRun.split('\n').slice(-60).join('\n'));
     } catch {
       return '(no log)';
     }
