@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { parseArgs, USAGE } from './args';
-import { InfraError } from './exec';
+import { InfraError, stopRunningCommands } from './exec';
 import { Infra, ServerStatus } from './infra';
 
 function printStatusTable(statuses: ServerStatus[]) {
@@ -42,9 +42,18 @@ async function main(argv: string[]): Promise<number> {
   }
   const infra = new Infra();
   switch (command.kind) {
-    case 'up':
+    case 'up': {
+      const interrupt = (signal: NodeJS.Signals) => {
+        stopRunningCommands();
+        void infra
+          .abortStarting()
+          .finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+      };
+      process.once('SIGINT', interrupt);
+      process.once('SIGTERM', interrupt);
       await infra.up(command.names);
       return 0;
+    }
     case 'down':
       await infra.down(command.names);
       return 0;

@@ -1,4 +1,4 @@
-import { spawn, SpawnOptions } from 'node:child_process';
+import { ChildProcess, spawn, SpawnOptions } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -7,6 +7,13 @@ export class InfraError extends Error {
   constructor(message: string, readonly exitCode = 1) {
     super(message);
   }
+}
+
+/** Commands `run` has started and that have not finished, so an interrupted CLI can stop them. */
+const running = new Set<ChildProcess>();
+
+export function stopRunningCommands() {
+  for (const child of running) child.kill('SIGTERM');
 }
 
 export interface RunOptions extends SpawnOptions {
@@ -29,6 +36,7 @@ export function run(
       ...spawnOptions,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    running.add(child);
     const chunks: Buffer[] = [];
     const log = logFile
       ? fs.createWriteStream(logFile, { flags: 'a' })
@@ -41,10 +49,12 @@ export function run(
     child.stdout!.on('data', collect);
     child.stderr!.on('data', collect);
     child.on('error', error => {
+      running.delete(child);
       log?.end();
       reject(new InfraError(`${file}: ${error.message}`));
     });
     child.on('close', code => {
+      running.delete(child);
       log?.end();
       const output = Buffer.concat(chunks).toString('utf8');
       if (code === 0) {

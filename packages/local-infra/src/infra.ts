@@ -54,6 +54,11 @@ export class Infra {
   private readonly defs: Record<ServerName, ServerDefinition>;
   private readonly env: NodeJS.ProcessEnv;
   private readonly out: (line: string) => void;
+  /** Servers launched by this `up` that have not answered yet. */
+  private readonly starting = new Map<
+    ServerName,
+    { ctx: ServerContext; pid: number }
+  >();
 
   constructor(options: InfraOptions = {}) {
     this.repoRoot = options.repoRoot ?? findRepoRoot();
@@ -166,6 +171,17 @@ export class Infra {
     } finally {
       release();
     }
+  }
+
+  /** Stops what this `up` launched but is not ready yet (Ctrl-C): no half-started server stays. */
+  async abortStarting(): Promise<void> {
+    await Promise.all(
+      [...this.starting.values()].map(async ({ ctx, pid }) => {
+        await this.stop(ctx, pid);
+        this.out(`${ctx.def.name}: interrupted while starting; stopped it`);
+      }),
+    );
+    this.starting.clear();
   }
 
   async down(names: ServerName[]): Promise<void> {
@@ -355,6 +371,7 @@ export class Infra {
       );
     }
     const { pid, exited } = launch(driver.command(ctx), ctx.logFile);
+    this.starting.set(ctx.def.name, { ctx, pid });
     fs.writeFileSync(ctx.pidFile, `${pid}\n`);
     fs.writeFileSync(this.portsFile(ctx), JSON.stringify(ctx.ports));
     let exitCode: number | null | undefined;
@@ -366,6 +383,7 @@ export class Infra {
     for (;;) {
       if (exitCode !== undefined) {
         fs.rmSync(ctx.pidFile, { force: true });
+        this.starting.delete(ctx.def.name);
         throw new InfraError(
           `${
             ctx.def.name
@@ -382,6 +400,7 @@ export class Infra {
             ctx,
           )}, pid ${pid} (${seconds(Date.now() - started)})`,
         );
+        this.starting.delete(ctx.def.name);
         return;
       } catch (error) {
         lastError = (error as Error).message || String(error);
@@ -390,6 +409,7 @@ export class Infra {
       await sleep(300);
     }
     await this.stop(ctx, pid);
+    this.starting.delete(ctx.def.name);
     throw new InfraError(
       `${ctx.def.name}: not ready after ${seconds(
         driver.readyTimeoutMs,

@@ -100,9 +100,11 @@ export const postgresDriver: ServerDriver = {
       chownTree(ctx.dataDir, uid, gid);
       return;
     }
-    fs.rmSync(ctx.dataDir, { recursive: true, force: true });
-    fs.mkdirSync(ctx.dataDir, { recursive: true, mode: 0o700 });
-    fs.chownSync(ctx.dataDir, uid, gid);
+    // initdb writes into a staging folder, so an interrupted run never looks like a cluster.
+    const staging = `${ctx.dataDir}.partial`;
+    fs.rmSync(staging, { recursive: true, force: true });
+    fs.mkdirSync(staging, { recursive: true, mode: 0o700 });
+    fs.chownSync(staging, uid, gid);
     const passwordFile = path.join(ctx.dir, 'run', 'initdb-password');
     fs.writeFileSync(passwordFile, `${POSTGRES_PASSWORD}\n`, { mode: 0o600 });
     fs.chownSync(passwordFile, uid, gid);
@@ -110,19 +112,19 @@ export const postgresDriver: ServerDriver = {
       await run(
         path.join(binDir(ctx), 'initdb'),
         [
-          `--pgdata=${ctx.dataDir}`,
+          `--pgdata=${staging}`,
           `--username=${POSTGRES_USER}`,
           `--pwfile=${passwordFile}`,
           '--auth=scram-sha-256',
           '--encoding=UTF8',
           '--locale=C.UTF-8',
         ],
-        { uid, gid, cwd: ctx.dataDir, logFile: ctx.installLogFile },
+        { uid, gid, cwd: staging, logFile: ctx.installLogFile },
       );
-    } catch (error) {
       fs.rmSync(ctx.dataDir, { recursive: true, force: true });
-      throw error;
+      fs.renameSync(staging, ctx.dataDir);
     } finally {
+      fs.rmSync(staging, { recursive: true, force: true });
       fs.rmSync(passwordFile, { force: true });
     }
   },
