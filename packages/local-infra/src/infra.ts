@@ -64,10 +64,11 @@ export class Infra {
     this.repoRoot = options.repoRoot ?? findRepoRoot();
     this.env = options.env ?? process.env;
     const stateDir =
-      options.stateDir ?? this.env.INFRA_STATE_DIR ?? stateRoot(this.repoRoot);
+      options.stateDir ??
+      (this.env.INFRA_STATE_DIR || stateRoot(this.repoRoot));
     this.infraDir = path.join(stateDir, 'infra');
     this.defs = serverDefinitions(this.repoRoot);
-    this.envFile = this.env.INFRA_ENV_FILE ?? path.join(stateDir, 'infra.env');
+    this.envFile = this.env.INFRA_ENV_FILE || path.join(stateDir, 'infra.env');
     this.out = options.out ?? (line => process.stdout.write(`${line}\n`));
   }
 

@@ -34,6 +34,6 @@ export function stateRoot(repoRoot: string = findRepoRoot()): string {
 /** Where `yarn infra` writes the connection settings every service and test reads. */
 export function infraEnvFile(repoRoot: string = findRepoRoot()): string {
   return (
-    process.env.INFRA_ENV_FILE ?? path.join(stateRoot(repoRoot), 'infra.env')
+    process.env.INFRA_ENV_FILE || path.join(stateRoot(repoRoot), 'infra.env')
   );
 }
