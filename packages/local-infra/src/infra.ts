@@ -9,7 +9,7 @@ import {
   serverDefinitions,
 } from './definitions';
 import { InfraError, lastLine, run } from './exec';
-import { describeHolder, findPortHolder } from './ports';
+import { commandLine, describeHolder, findPortHolder } from './ports';
 import {
   groupLeader,
   isAlive,
@@ -475,11 +475,18 @@ export class Infra {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       }
       const holder = readPid(path.join(lockDir, 'pid'));
-      if (holder === undefined || !isAlive(holder)) {
+      // A pid left in .state across a reboot may now belong to an unrelated process.
+      const holderRuns =
+        holder !== undefined &&
+        isAlive(holder) &&
+        (commandLine(holder) ?? '').includes('node');
+      if (!holderRuns) {
         // The holder died (or is still writing its pid): take over a lock older than a second.
-        const age =
-          Date.now() - fs.statSync(lockDir, { throwIfNoEntry: false })!.mtimeMs;
-        if (holder !== undefined || age > 1_000)
+        const lockStat = fs.statSync(lockDir, { throwIfNoEntry: false });
+        if (
+          lockStat &&
+          (holder !== undefined || Date.now() - lockStat.mtimeMs > 1_000)
+        )
           fs.rmSync(lockDir, { recursive: true, force: true });
       } else if (!announced) {
         this.out(
