@@ -57,4 +57,22 @@ describe('CostPage', () => {
     expect(await screen.findByText('No open cost alerts.')).toBeInTheDocument();
     expect(fake.state.alerts[0].status).toBe('acknowledged');
   });
+
+  it('snoozing an alert moves it to the snoozed list for seven days', async () => {
+    const fake = createFakeCostApi();
+    await renderInTestApp(<CostPage />, {
+      apis: [[costApiRef, fake.api], mockApis.permission({ authorize: AuthorizeResult.ALLOW })],
+    });
+    const table = await screen.findByRole('table', { name: 'open cost alerts' });
+    const before = Date.now();
+    await userEvent.click(within(table).getByRole('button', { name: 'Snooze 7 days' }));
+    expect(await screen.findByText('No open cost alerts.')).toBeInTheDocument();
+    const [id, until] = fake.calls.find(c => c.method === 'snoozeAlert')!.args as [string, Date];
+    expect(id).toBe(fake.state.alerts[0].id);
+    expect(until.getTime() - before).toBeGreaterThanOrEqual(7 * 86_400_000);
+    expect(until.getTime() - before).toBeLessThan(7 * 86_400_000 + 60_000);
+    await userEvent.click(screen.getByRole('button', { name: 'Alert status' }));
+    await userEvent.click(screen.getByRole('option', { name: 'Snoozed' }));
+    expect(await screen.findByRole('table', { name: 'snoozed cost alerts' })).toHaveTextContent('snoozed until');
+  });
 });
