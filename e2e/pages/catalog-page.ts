@@ -1,14 +1,14 @@
 import { expect, Locator, Page } from '@playwright/test';
 import { Portal } from './portal';
 
-/** The catalog index at / : a table of entities with kind, type and system filters. */
+/** The catalog index at /catalog: a table of entities with kind, type, system and owner filters. */
 export class CatalogPage extends Portal {
   constructor(page: Page) {
     super(page);
   }
 
   get table(): Locator {
-    return this.page.getByRole('table');
+    return this.page.getByRole('table').filter({ has: this.page.getByRole('columnheader', { name: 'Name' }) });
   }
 
   async openServices() {
@@ -16,19 +16,18 @@ export class CatalogPage extends Portal {
     await expect(this.table).toBeVisible();
   }
 
-  rowFor(name: string): Locator {
-    return this.table.getByRole('row').filter({ has: this.page.getByRole('link', { name, exact: true }) });
+  /** The row link of an entity; the table shows titles, so entities are found by their page address. */
+  link(name: string, kind = 'component'): Locator {
+    return this.table.locator(`a[href$="/catalog/default/${kind}/${name}"]`);
   }
 
-  async serviceNames(): Promise<string[]> {
-    await expect(this.table.getByRole('row').nth(1)).toBeVisible();
-    const links = this.table.getByRole('row').locator('td').first().getByRole('link');
-    return links.allInnerTexts();
+  rows(): Locator {
+    return this.table.getByRole('rowgroup').nth(1).getByRole('row');
   }
 
-  async filterBySystem(system: string) {
-    await this.page.getByRole('combobox', { name: /system/i }).click();
-    await this.page.getByRole('option', { name: system }).click();
+  async filterBySystem(systemTitle: string) {
+    await this.page.getByRole('combobox').filter({ has: this.page.getByRole('textbox', { name: 'System' }) }).click();
+    await this.page.getByRole('option', { name: systemTitle }).click();
     await this.page.keyboard.press('Escape');
   }
 }

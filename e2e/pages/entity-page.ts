@@ -11,8 +11,11 @@ export class EntityPage extends Portal {
     await this.signInAsGuest(`/catalog/${namespace}/${kind}/${name}`);
   }
 
+  /** Entity content tabs are links in the "Content navigation" bar (Overview, APIs, Kubernetes, Cost...). */
   tab(name: string | RegExp): Locator {
-    return this.page.getByRole('tab', { name });
+    return this.page
+      .getByRole('navigation', { name: 'Content navigation' })
+      .getByRole('link', { name, exact: typeof name === 'string' });
   }
 
   async openTab(name: string | RegExp) {
@@ -20,12 +23,12 @@ export class EntityPage extends Portal {
   }
 
   card(title: string | RegExp): Locator {
-    return this.page.locator('article, [class*="MuiCard-root"]').filter({
-      has: this.page.getByRole('heading', { name: title }),
+    return this.page.getByRole('article').filter({
+      has: this.page.getByRole('heading', { name: title, exact: typeof title === 'string' }),
     });
   }
 
-  async expectLink(name: string | RegExp) {
-    await expect(this.page.getByRole('link', { name }).first()).toBeVisible();
+  async expectLinkIn(card: Locator, name: string) {
+    await expect(card.getByRole('link', { name, exact: true })).toBeVisible();
   }
 }

@@ -6,10 +6,8 @@ export class Portal {
 
   async signInAsGuest(path = '/') {
     await this.page.goto(path);
-    const enter = this.page.getByRole('button', { name: 'Enter' });
-    if (await enter.isVisible({ timeout: 10_000 }).catch(() => false)) {
-      await enter.click();
-    }
+    // every test gets a fresh browser context, so the guest sign-in page always comes first
+    await this.page.getByRole('button', { name: 'Enter' }).click();
   }
 
   async open(path: string) {

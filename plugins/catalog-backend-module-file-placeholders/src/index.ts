@@ -1,0 +1,2 @@
+export { filePlaceholdersModule as default } from './module';
+export { textResolver } from './textResolver';
