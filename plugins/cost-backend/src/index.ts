@@ -1,0 +1,6 @@
+/**
+ * The cost backend plugin for the portal.
+ *
+ * @packageDocumentation
+ */
+export { costPlugin as default } from './plugin';
