@@ -260,6 +260,18 @@ export class CostMonitor {
     );
   }
 
+  /** Figures for the Prometheus gauges; null while the store is empty. */
+  async metricsSnapshot() {
+    const coverage = await this.store.coverage();
+    if (!coverage) return null;
+    const [latest, summary, openAlerts] = await Promise.all([
+      this.store.costsOfDay(coverage.last),
+      this.summary(),
+      this.store.countOpenAlerts(),
+    ]);
+    return { latestDay: coverage.last, latest, summary, openAlerts };
+  }
+
   thresholdsFor(service: string): GrowthThresholds {
     return { ...(this.settings.defaultThresholds ?? DEFAULT_GROWTH_THRESHOLDS), ...this.settings.thresholds[service] };
   }

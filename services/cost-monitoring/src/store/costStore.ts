@@ -210,6 +210,16 @@ export class CostStore {
     return rows;
   }
 
+  /** Effective cost of one day by service and cloud (for the gauges). */
+  async costsOfDay(of: Day): Promise<Array<{ service: string; cloud: string; amount: number }>> {
+    const { rows } = await this.pool.query(
+      `SELECT service, cloud, sum(effective_cost)::float8 AS amount FROM cost_daily WHERE day = $1
+       GROUP BY 1, 2 ORDER BY 1, 2`,
+      [of],
+    );
+    return rows;
+  }
+
   /** Upserts alert conditions by key: values refresh, acknowledge/snooze state is kept. */
   async upsertAlerts(alerts: Array<AlertCandidate & { severity: StoredAlert['severity'] }>, client?: PoolClient): Promise<void> {
     if (alerts.length === 0) return;

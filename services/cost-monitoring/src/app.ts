@@ -1,0 +1,140 @@
+import { Pool } from 'pg';
+import { createJwtVerifier, createService, requireAuth } from '@platform/service-kit';
+import type { RequestHandler } from 'express';
+import type { CostConfig } from './config';
+import { CostMonitor } from './app/costMonitor';
+import { EMBEDDED_SOURCE, importEmbeddedDatasetIfEmpty } from './app/imports';
+import { registerCostMetrics } from './app/metrics';
+import { startPoller } from './app/poller';
+import { todayUtc } from './domain/dates';
+import { costRoutes } from './http/routes';
+import { createPostgresOrderCounter } from './orders/orderCounter';
+import { createAwsCostExplorerSource } from './sources/awsCostExplorer';
+import { createAzureCostManagementSource } from './sources/azureCostManagement';
+import { createGcpBigQueryBillingSource } from './sources/gcpBigQueryBilling';
+import type { CostSource } from './sources/types';
+import { CostStore } from './store/costStore';
+import { databaseUrl, ensureDatabase, migrate } from './store/database';
+
+function configuredSources(config: CostConfig): CostSource[] {
+  const common = { allocationTagKey: config.COST_ALLOCATION_TAG_KEY, currency: config.COST_CURRENCY };
+  return config.COST_SOURCES.map(name => {
+    switch (name) {
+      case 'aws':
+        return createAwsCostExplorerSource({ ...common, accountId: config.AWS_COST_ACCOUNT_ID, region: config.AWS_REGION });
+      case 'azure':
+        return createAzureCostManagementSource({ ...common, scope: config.AZURE_COST_SCOPE! });
+      case 'gcp':
+        return createGcpBigQueryBillingSource({ ...common, projectId: config.GCP_BILLING_PROJECT!, table: config.GCP_BILLING_TABLE! });
+      default:
+        throw new Error(`unknown cost source ${name satisfies never}`);
+    }
+  });
+}
+
+/** Builds the cost monitoring service (database, embedded data, HTTP API, metrics, polling) without starting it. */
+export async function createCostMonitoringService(config: CostConfig) {
+  await ensureDatabase(config.DATABASE_URL, config.COST_DATABASE);
+  const pool = new Pool({ connectionString: databaseUrl(config.DATABASE_URL, config.COST_DATABASE), max: 10 });
+  await migrate(pool);
+  const store = new CostStore(pool);
+  const orders = createPostgresOrderCounter(config.ORDERS_DATABASE_URL ?? databaseUrl(config.DATABASE_URL, 'orders'));
+  const monitor = new CostMonitor(store, orders, {
+    currency: config.COST_CURRENCY,
+    monthlyBudget: config.COST_MONTHLY_BUDGET,
+    allocationTagKey: config.COST_ALLOCATION_TAG_KEY,
+    thresholds: config.COST_ALERT_THRESHOLDS,
+    defaultThresholds: {
+      dayOverDay: config.COST_ALERT_DAY_OVER_DAY,
+      weekOverWeek: config.COST_ALERT_WEEK_OVER_WEEK,
+      minDelta: config.COST_ALERT_MIN_DELTA,
+    },
+    alertLookbackDays: config.COST_ALERT_LOOKBACK_DAYS,
+    maxPeriodDays: 367,
+  });
+
+  let requireReader: RequestHandler = (_req, _res, next) => next();
+  let requireAdmin: RequestHandler = requireReader;
+  if (config.JWT_PUBLIC_KEY) {
+    const verifier = createJwtVerifier({ publicKeyPem: config.JWT_PUBLIC_KEY, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE });
+    requireReader = requireAuth(verifier);
+    requireAdmin = requireAuth(verifier, { roles: ['admin'] });
+  }
+
+  let onChange = () => undefined as void;
+  const service = createService({
+    name: 'cost-monitoring-service',
+    version: '0.1.0',
+    contract: 'cost-api',
+    config,
+    readiness: {
+      postgres: async () => {
+        await pool.query('SELECT 1');
+      },
+    },
+    routes: router => costRoutes(router, { monitor, requireReader, requireAdmin, importBodyLimit: config.IMPORT_BODY_LIMIT, onChange: () => onChange() }),
+  });
+  if (!config.JWT_PUBLIC_KEY) {
+    service.logger.warn('JWT_PUBLIC_KEY is not set: the cost API accepts unauthenticated calls (local development only)');
+  }
+  const metrics = registerCostMetrics(service.metrics, monitor);
+  onChange = () => metrics.invalidate();
+
+  /** The embedded FOCUS dataset, when enabled and the store is empty; returns the import or null. */
+  const importEmbedded = async () => {
+    if (!config.COST_EMBEDDED_DATASET) return null;
+    const started = Date.now();
+    const record = await importEmbeddedDatasetIfEmpty(store, {
+      ...monitor.focusOptions,
+      endDay: config.COST_DATASET_END_DATE ?? todayUtc(),
+      days: config.COST_DATASET_DAYS,
+    });
+    if (record) {
+      await monitor.evaluateAlerts();
+      metrics.recordImport(EMBEDDED_SOURCE, 'succeeded', record.durationMs);
+      service.logger.info(
+        { importId: record.id, rows: record.rowsImported, periodStart: record.periodStart, periodEnd: record.periodEnd, totalMs: Date.now() - started },
+        'imported the embedded FOCUS dataset',
+      );
+    }
+    return record;
+  };
+
+  let poller: ReturnType<typeof startPoller> | undefined;
+  service.onShutdown(async () => {
+    await poller?.stop();
+    await orders.close();
+    await pool.end();
+  });
+
+  return {
+    service,
+    pool,
+    store,
+    monitor,
+    importEmbedded,
+    async start() {
+      await importEmbedded();
+      const address = await service.start();
+      poller = startPoller({
+        store,
+        sources: configuredSources(config),
+        intervalMs: config.COST_POLL_INTERVAL_MINUTES * 60_000,
+        lookbackDays: config.COST_POLL_LOOKBACK_DAYS,
+        onOutcome: async outcome => {
+          if (outcome.outcome !== 'imported') return;
+          metrics.recordImport(outcome.source, 'succeeded', outcome.record.durationMs);
+          await monitor.evaluateAlerts();
+          metrics.invalidate();
+          service.logger.info({ source: outcome.source, rows: outcome.record.rowsImported }, 'polled billing source');
+        },
+        onError: (source, error) => {
+          metrics.recordImport(source, 'failed');
+          service.logger.error({ err: error, source }, 'polling a billing source failed; nothing was stored');
+        },
+      });
+      return address;
+    },
+    stop: () => service.stop(),
+  };
+}
