@@ -126,18 +126,21 @@ export function componentProblems(
         problems.push(`${name}: ${key} must be ${entity.metadata.name}`);
       }
     }
+    // A service whose code is not in this repository yet has no source location; one that names it must exist.
     const source = annotations[ANNOTATIONS.sourceLocation];
-    if (!source || !/^(dir|url):./.test(source)) {
+    if (source !== undefined && !/^(dir|url):./.test(source)) {
       problems.push(
         `${name}: ${ANNOTATIONS.sourceLocation} must be dir:<path> or url:<url>`,
       );
-    } else {
+    } else if (source !== undefined) {
       const dir = dirAnnotation(entry, ANNOTATIONS.sourceLocation, repoRoot);
       if (dir && !fs.existsSync(dir)) {
         problems.push(
           `${name}: ${ANNOTATIONS.sourceLocation} ${source} does not exist`,
         );
       }
+    } else if (spec.lifecycle === 'production') {
+      problems.push(`${name}: a production service needs ${ANNOTATIONS.sourceLocation}`);
     }
     const docs = dirAnnotation(entry, ANNOTATIONS.techdocsRef, repoRoot);
     if (docs && !fs.existsSync(path.join(docs, 'mkdocs.yml'))) {
