@@ -22,7 +22,7 @@ step "lint"
 yarn lint:all
 
 step "unit and integration tests"
-yarn test --runInBand=false
+yarn test
 
 step "portal build"
 yarn build:portal
