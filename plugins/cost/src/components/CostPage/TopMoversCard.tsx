@@ -16,7 +16,6 @@ export function TopMoversCard({ movers }: { movers: TopMovers }) {
           <TableRow>
             <TableCell>Service</TableCell>
             <TableCell align="right">Now</TableCell>
-            <TableCell align="right">Before</TableCell>
             <TableCell align="right">Change</TableCell>
           </TableRow>
         </TableHead>
@@ -25,8 +24,7 @@ export function TopMoversCard({ movers }: { movers: TopMovers }) {
             <TableRow key={item.service}>
               <TableCell>{item.service}</TableCell>
               <TableCell align="right">{money(item.current)}</TableCell>
-              <TableCell align="right">{money(item.previous)}</TableCell>
-              <TableCell align="right">
+              <TableCell align="right" title={`before: ${money(item.previous)}`}>
                 {item.change >= 0 ? '+' : ''}
                 {money(item.change)}
                 {item.changeRatio !== null && ` (${formatPercent(item.changeRatio, true)})`}
