@@ -3,7 +3,7 @@ import { createJwtVerifier, createService, requireAuth } from '@platform/service
 import type { RequestHandler } from 'express';
 import type { CostConfig } from './config';
 import { CostMonitor } from './app/costMonitor';
-import { EMBEDDED_SOURCE, importEmbeddedDatasetIfEmpty } from './app/imports';
+import { EMBEDDED_SOURCE, importEmbeddedDataset } from './app/imports';
 import { registerCostMetrics } from './app/metrics';
 import { startPoller } from './app/poller';
 import { todayUtc } from './domain/dates';
@@ -84,7 +84,7 @@ export async function createCostMonitoringService(config: CostConfig) {
   const importEmbedded = async () => {
     if (!config.COST_EMBEDDED_DATASET) return null;
     const started = Date.now();
-    const record = await importEmbeddedDatasetIfEmpty(store, {
+    const record = await importEmbeddedDataset(store, {
       ...monitor.focusOptions,
       endDay: config.COST_DATASET_END_DATE ?? todayUtc(),
       days: config.COST_DATASET_DAYS,

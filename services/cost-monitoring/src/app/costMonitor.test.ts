@@ -7,7 +7,7 @@ import { CostStore } from '../store/costStore';
 import { createTestDatabase } from '../testing/testDatabase';
 import { CostMonitor } from './costMonitor';
 import { InvalidQueryError } from './errors';
-import { EMBEDDED_SOURCE, importEmbeddedDatasetIfEmpty, pollSource } from './imports';
+import { EMBEDDED_SOURCE, importEmbeddedDataset, pollSource } from './imports';
 
 const endDay = '2026-11-23';
 const settings = {
@@ -29,8 +29,8 @@ describe('CostMonitor on PostgreSQL', () => {
     store = new CostStore(db.pool);
     monitor = new CostMonitor(store, createPostgresOrderCounter(undefined), settings, () => new Date(`${endDay}T12:00:00Z`));
     const results = await Promise.all([
-      importEmbeddedDatasetIfEmpty(store, { ...monitor.focusOptions, endDay, days: 120 }),
-      importEmbeddedDatasetIfEmpty(store, { ...monitor.focusOptions, endDay, days: 120 }),
+      importEmbeddedDataset(store, { ...monitor.focusOptions, endDay, days: 120 }),
+      importEmbeddedDataset(store, { ...monitor.focusOptions, endDay, days: 120 }),
     ]);
     // Two replicas starting together: exactly one imports.
     expect(results.filter(Boolean)).toHaveLength(1);
@@ -52,7 +52,33 @@ describe('CostMonitor on PostgreSQL', () => {
       sourceRows: 3120,
       rowsImported: 3120,
     });
-    expect(await importEmbeddedDatasetIfEmpty(store, { ...monitor.focusOptions, endDay, days: 120 })).toBeNull();
+    expect(await importEmbeddedDataset(store, { ...monitor.focusOptions, endDay, days: 120 })).toBeNull();
+  });
+
+  it('regenerates the embedded dataset when it ends before today, never over real billing data', async () => {
+    const other = await createTestDatabase();
+    try {
+      const otherStore = new CostStore(other.pool);
+      const options = { ...monitor.focusOptions, days: 120 };
+      await importEmbeddedDataset(otherStore, { ...options, endDay });
+      await new CostMonitor(otherStore, createPostgresOrderCounter(undefined), settings).evaluateAlerts();
+      expect((await otherStore.listAlerts()).length).toBeGreaterThan(0);
+
+      const later = await importEmbeddedDataset(otherStore, { ...options, endDay: '2026-11-26' });
+      expect(later).toMatchObject({ periodStart: addDays('2026-11-26', -119), periodEnd: '2026-11-26', rowsImported: 3120 });
+      expect(await otherStore.coverage()).toEqual({ first: addDays('2026-11-26', -119), last: '2026-11-26' });
+      // Alerts of the replaced data go with it; the next evaluation derives the new ones.
+      expect(await otherStore.listAlerts()).toEqual([]);
+      expect(await importEmbeddedDataset(otherStore, { ...options, endDay: '2026-11-26' })).toBeNull();
+
+      await otherStore.importBatch({
+        source: 'aws-cost-explorer', format: 'aws-cost-explorer', sourceRows: 1, periodStart: '2026-11-26', periodEnd: '2026-11-26',
+        rows: [{ day: '2026-11-26', service: 'user-service', cloud: 'aws', accountId: '1', category: 'Compute', providerService: 'AWS Lambda', chargeCategory: 'Usage', currency: 'USD', billedCost: 1, effectiveCost: 1 }],
+      });
+      expect(await importEmbeddedDataset(otherStore, { ...options, endDay: '2026-11-30' })).toBeNull();
+    } finally {
+      await other.drop();
+    }
   });
 
   it('groups the same total by service, cloud, category and day', async () => {

@@ -7,16 +7,25 @@ import type { CostStore, ImportRecord } from '../store/costStore';
 export const EMBEDDED_SOURCE = 'embedded-focus';
 
 /**
- * Imports the generated FOCUS dataset when the store has no cost data. The check and the import run in one
- * transaction under an advisory lock, so replicas starting together import it once.
+ * Imports the generated FOCUS dataset when the store has no cost data, or regenerates it when the store holds
+ * only the embedded dataset and it ends before `endDay` (a product restarted days later still shows the current
+ * month). Alerts derived from a replaced dataset are dropped with it. Check and import run in one transaction
+ * under an advisory lock, so replicas starting together import once; real billing data is never touched.
  */
-export async function importEmbeddedDatasetIfEmpty(
+export async function importEmbeddedDataset(
   store: CostStore,
   options: FocusImportOptions & { endDay: Day; days: number },
 ): Promise<ImportRecord | null> {
   return store.transaction(async client => {
     await client.query("SELECT pg_advisory_xact_lock(hashtext('cost-monitoring:embedded-dataset'))");
-    if (await store.coverage(client)) return null;
+    const coverage = await store.coverage(client);
+    if (coverage) {
+      const { rows } = await client.query('SELECT DISTINCT source FROM cost_daily');
+      const onlyEmbedded = rows.length === 1 && rows[0].source === EMBEDDED_SOURCE;
+      if (!onlyEmbedded || coverage.last >= options.endDay) return null;
+      await client.query('DELETE FROM cost_daily WHERE source = $1', [EMBEDDED_SOURCE]);
+      await client.query('DELETE FROM cost_alerts');
+    }
     const csv = toFocusCsv(generateFocusDataset({ endDay: options.endDay, days: options.days, allocationTagKey: options.allocationTagKey }));
     const parsed = importFocusCsv(csv, options);
     return store.importBatch(
