@@ -1,7 +1,7 @@
 import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { createCostMonitoringService, loadCostConfig } from '@platform/cost-monitoring-service';
-import { createTestDatabase } from '@platform/cost-monitoring-service/src/testing/testDatabase';
+import { createTestDatabase } from '@platform/cost-monitoring-service/src/__testUtils__/testDatabase';
 import request from 'supertest';
 import { costPlugin } from './plugin';
 
@@ -80,7 +80,8 @@ describe('cost backend plugin against the cost monitoring service', () => {
 
   it('needs a signed-in caller', async () => {
     const server = await startPortal(cost.url);
-    await request(server).get('/api/cost/summary').expect(401);
+    const response = await request(server).get('/api/cost/summary').expect(401);
+    expect(response.body.error?.name ?? response.body.title).toMatch(/Authentication|Unauthorized/);
   });
 
   it('refuses to acknowledge without the manage permission, and leaves the alert open', async () => {

@@ -8,7 +8,7 @@ import { generateFocusDataset, toFocusCsv } from '../src/dataset/generateFocusDa
 import { addDays, todayUtc } from '../src/domain/dates';
 import { importFocusCsv } from '../src/focus/importFocus';
 import { CostStore } from '../src/store/costStore';
-import { createTestDatabase } from '../src/testing/testDatabase';
+import { createTestDatabase } from '../src/__testUtils__/testDatabase';
 import { createCostMonitoringService, loadCostConfig } from '../src';
 
 const argument = (name: string, fallback: number) => {

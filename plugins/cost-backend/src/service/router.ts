@@ -32,6 +32,21 @@ const READS: Array<{ route: string; upstream: string; params: string[]; cached: 
   { route: '/alerts', upstream: '/alerts', params: ['status', 'service'], cached: false },
 ];
 
+const TITLES: Record<number, string> = {
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  500: 'Internal Server Error',
+  502: 'Bad Gateway',
+  504: 'Gateway Timeout',
+};
+
+function statusOf(error: Error): number {
+  if (error instanceof CostServiceUnavailableError) return error.status;
+  if (error.name === 'NotAllowedError') return 403;
+  if (error.name === 'AuthenticationError') return 401;
+  return 500;
+}
+
 export async function createRouter(options: RouterOptions): Promise<express.Router> {
   const { client, cache, cacheTtlSeconds, httpAuth, permissions, logger } = options;
   const router = Router();
@@ -101,8 +116,7 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
       next(error);
       return;
     }
-    const status =
-      error instanceof CostServiceUnavailableError ? error.status : error.name === 'NotAllowedError' ? 403 : error.name === 'AuthenticationError' ? 401 : 500;
+    const status = statusOf(error);
     if (status >= 500) logger.warn(`cost request ${req.method} ${req.path} failed: ${error.message}`);
     res
       .status(status)
@@ -110,7 +124,7 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
       .send(
         JSON.stringify({
           type: 'about:blank',
-          title: status === 403 ? 'Forbidden' : status === 401 ? 'Unauthorized' : status === 504 ? 'Gateway Timeout' : status === 502 ? 'Bad Gateway' : 'Internal Server Error',
+          title: TITLES[status],
           status,
           detail: status === 500 ? 'unexpected error in the cost plugin' : error.message,
           instance: req.originalUrl,

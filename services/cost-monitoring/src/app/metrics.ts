@@ -17,7 +17,7 @@ export function registerCostMetrics(registry: Registry, monitor: CostMonitor, ma
     return snapshot;
   };
 
-  new Gauge({
+  const dailyCost = new Gauge({
     name: 'cost_daily_usd',
     help: 'Effective cost of the newest day with billing data, by service and cloud',
     labelNames: ['service_name', 'cloud'],
@@ -28,7 +28,7 @@ export function registerCostMetrics(registry: Registry, monitor: CostMonitor, ma
       for (const row of data?.latest ?? []) this.set({ service_name: row.service, cloud: row.cloud }, row.amount);
     },
   });
-  new Gauge({
+  const budget = new Gauge({
     name: 'cost_monthly_budget_usd',
     help: 'Monthly budget of the platform',
     registers: [registry],
@@ -36,7 +36,7 @@ export function registerCostMetrics(registry: Registry, monitor: CostMonitor, ma
       this.set(monitor.settings.monthlyBudget);
     },
   });
-  new Gauge({
+  const monthToDate = new Gauge({
     name: 'cost_month_to_date_usd',
     help: 'Effective cost of the platform from the first of the month to the newest day with data',
     registers: [registry],
@@ -45,7 +45,7 @@ export function registerCostMetrics(registry: Registry, monitor: CostMonitor, ma
       if (data) this.set(data.summary.monthToDate);
     },
   });
-  new Gauge({
+  const forecast = new Gauge({
     name: 'cost_forecast_month_end_usd',
     help: 'Forecast cost at month end, for the platform (service_name="platform") and each service',
     labelNames: ['service_name'],
@@ -58,7 +58,7 @@ export function registerCostMetrics(registry: Registry, monitor: CostMonitor, ma
       for (const service of data.summary.byService) this.set({ service_name: service.key }, service.forecast);
     },
   });
-  new Gauge({
+  const dataAge = new Gauge({
     name: 'cost_data_age_days',
     help: 'Days between today (UTC) and the newest day with billing data',
     registers: [registry],
@@ -67,7 +67,7 @@ export function registerCostMetrics(registry: Registry, monitor: CostMonitor, ma
       if (data) this.set(Math.floor((Date.now() - Date.parse(`${data.latestDay}T00:00:00Z`)) / 86_400_000));
     },
   });
-  new Gauge({
+  const openAlerts = new Gauge({
     name: 'cost_open_alerts',
     help: 'Open cost alerts by kind',
     labelNames: ['kind'],
@@ -94,6 +94,7 @@ export function registerCostMetrics(registry: Registry, monitor: CostMonitor, ma
     registers: [registry],
   });
   return {
+    gauges: { dailyCost, budget, monthToDate, forecast, dataAge, openAlerts },
     /** Forget the snapshot so the next scrape reads fresh figures. */
     invalidate() {
       snapshot = undefined;

@@ -57,7 +57,10 @@ describe('detectGrowthAlerts', () => {
   });
 
   it('ignores growth smaller than the minimum delta and baselines older than the history', () => {
-    const small = (day: Day) => (day === '2026-11-10' ? 1.2 : day < '2026-11-05' ? 0 : 0.5);
+    const small = (day: Day) => {
+      if (day === '2026-11-10') return 1.2;
+      return day < '2026-11-05' ? 0 : 0.5;
+    };
     const alerts = detectGrowthAlerts({
       service: 'ab-testing-service',
       costOn: small,

@@ -5,7 +5,10 @@ import { roundCents } from './money';
 describe('forecastMonthEnd', () => {
   it('projects the rest of the month from the trailing 7-day mean and 28-day weekday factors', () => {
     // Weekdays cost 10, weekends 5, since October: the projection must reproduce that pattern exactly.
-    const costOn = (day: Day) => (day < '2026-10-01' ? 0 : isoWeekday(day) >= 5 ? 5 : 10);
+    const costOn = (day: Day) => {
+      if (day < '2026-10-01') return 0;
+      return isoWeekday(day) >= 5 ? 5 : 10;
+    };
     const forecast = forecastMonthEnd({ costOn, asOf: '2026-11-18', historyStart: '2026-10-01' });
     expect(forecast.month).toBe('2026-11');
     expect(forecast.daysElapsed).toBe(18);

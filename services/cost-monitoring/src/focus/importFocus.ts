@@ -19,10 +19,8 @@ export interface FocusRowProblem {
 export class FocusFileRejectedError extends Error {
   constructor(readonly problems: FocusRowProblem[]) {
     const first = problems[0];
-    super(
-      `FOCUS file rejected: row ${first.row}, field ${first.field}: ${first.message}` +
-        (problems.length > 1 ? ` (and ${problems.length - 1} more problem(s))` : ''),
-    );
+    const more = problems.length > 1 ? ` (and ${problems.length - 1} more problem(s))` : '';
+    super(`FOCUS file rejected: row ${first.row}, field ${first.field}: ${first.message}${more}`);
     this.name = 'FocusFileRejectedError';
   }
 }

@@ -3,8 +3,8 @@ import { parquetWriteBuffer } from 'hyparquet-writer';
 import { createCostMonitoringService } from '../app';
 import { loadCostConfig } from '../config';
 import { addDays } from '../domain/dates';
-import { contractChecker } from '../testing/contract';
-import { createTestDatabase } from '../testing/testDatabase';
+import { contractChecker } from '../__testUtils__/contract';
+import { createTestDatabase } from '../__testUtils__/testDatabase';
 
 const conforms = contractChecker('cost-api');
 

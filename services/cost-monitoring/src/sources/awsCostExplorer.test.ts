@@ -1,5 +1,5 @@
 import { CostExplorerClient } from '@aws-sdk/client-cost-explorer';
-import { startRecordingServer } from '../testing/recordingServer';
+import { startRecordingServer } from '../__testUtils__/recordingServer';
 import { createAwsCostExplorerSource } from './awsCostExplorer';
 import page1 from './__fixtures__/aws-get-cost-and-usage-page1.json';
 import page2 from './__fixtures__/aws-get-cost-and-usage-page2.json';

@@ -1,4 +1,4 @@
-import { startRecordingServer } from '../testing/recordingServer';
+import { startRecordingServer } from '../__testUtils__/recordingServer';
 import { createAzureCostManagementSource } from './azureCostManagement';
 import page1 from './__fixtures__/azure-query-page1.json';
 import page2 from './__fixtures__/azure-query-page2.json';

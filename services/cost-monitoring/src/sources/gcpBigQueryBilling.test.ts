@@ -1,4 +1,4 @@
-import { startRecordingServer } from '../testing/recordingServer';
+import { startRecordingServer } from '../__testUtils__/recordingServer';
 import { GCP_BILLING_QUERY, createGcpBigQueryBillingSource } from './gcpBigQueryBilling';
 import queryResponse from './__fixtures__/gcp-jobs-query.json';
 import resultsPage from './__fixtures__/gcp-get-query-results.json';

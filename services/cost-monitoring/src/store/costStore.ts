@@ -63,8 +63,10 @@ export interface ImportBatch {
 /** A snoozed alert whose time is up counts as open again. */
 const EFFECTIVE_STATUS = `CASE WHEN status = 'snoozed' AND snoozed_until <= now() THEN 'open' ELSE status END`;
 
-const day = (value: Date | string | null): Day | null =>
-  value === null ? null : typeof value === 'string' ? value : value.toISOString().slice(0, 10);
+const day = (value: Date | string | null): Day | null => {
+  if (value === null || typeof value === 'string') return value;
+  return value.toISOString().slice(0, 10);
+};
 const iso = (value: Date | null): string | null => (value === null ? null : value.toISOString());
 
 /** PostgreSQL access for cost rows, imports and alerts. Every method is one round trip or one transaction. */

@@ -3,7 +3,7 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { costApiRef } from '../../api';
-import { createFakeCostApi } from '../../testing/fakeCostApi';
+import { createFakeCostApi } from '../../__testUtils__/fakeCostApi';
 import { CostPage } from './CostPage';
 
 describe('CostPage', () => {

@@ -4,7 +4,7 @@ import { EntityProvider } from '@backstage/plugin-catalog-react';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { screen, within } from '@testing-library/react';
 import { costApiRef } from '../../api';
-import { alert, createFakeCostApi } from '../../testing/fakeCostApi';
+import { alert, createFakeCostApi } from '../../__testUtils__/fakeCostApi';
 import { EntityCostContent } from './EntityCostContent';
 
 function component(annotations: Record<string, string>): Entity {

@@ -2,7 +2,7 @@ import { mockApis, renderInTestApp } from '@backstage/frontend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { screen, within } from '@testing-library/react';
 import { costApiRef } from '../../api';
-import { createFakeCostApi } from '../../testing/fakeCostApi';
+import { createFakeCostApi } from '../../__testUtils__/fakeCostApi';
 import { AlertsCard } from './AlertsCard';
 
 // Its own file: usePermission caches decisions per process, so an ALLOW elsewhere would leak in.

@@ -55,7 +55,8 @@ export function createFakeCostApi(alerts: CostAlert[] = [alert({})]) {
     },
     async getCosts(query) {
       record('getCosts', [query]);
-      const total = query.service ? 0 : query.from === '2026-08-26' ? 1450.4 : 482.17;
+      // The 90-day platform total, else the 30-day one (the page's default period).
+      const total = query.from === '2026-08-26' ? 1450.4 : 482.17;
       return { ...query, currency: 'USD', total, groups: [{ key: 'recommendation-service', amount: 101.5 }] };
     },
     async getDailyCosts(query) {
