@@ -1,0 +1,115 @@
+import type { RequestHandler } from 'express';
+import {
+  createLocalJWKSet,
+  createRemoteJWKSet,
+  exportJWK,
+  importPKCS8,
+  importSPKI,
+  JWTPayload,
+  jwtVerify,
+  KeyLike,
+  SignJWT,
+} from 'jose';
+import { createPublicKey } from 'node:crypto';
+import { problems } from './errors';
+
+export const JWT_ALGORITHM = 'EdDSA';
+
+export interface PlatformClaims extends JWTPayload {
+  sub: string;
+  roles: string[];
+  email?: string;
+}
+
+export interface JwtIssuer {
+  sign(claims: { sub: string; roles: string[]; email?: string }): Promise<string>;
+  /** the public key as a JWKS document, for GET /.well-known/jwks.json */
+  jwks(): Promise<{ keys: Array<Record<string, unknown>> }>;
+  ttlSeconds: number;
+}
+
+export async function createJwtIssuer(options: {
+  privateKeyPem: string;
+  issuer: string;
+  audience: string;
+  ttlSeconds: number;
+  keyId?: string;
+}): Promise<JwtIssuer> {
+  const key = await importPKCS8(options.privateKeyPem, JWT_ALGORITHM);
+  const publicJwk = await exportJWK(createPublicKey(options.privateKeyPem));
+  const kid = options.keyId ?? 'platform-1';
+  return {
+    ttlSeconds: options.ttlSeconds,
+    sign: claims =>
+      new SignJWT({ roles: claims.roles, ...(claims.email ? { email: claims.email } : {}) })
+        .setProtectedHeader({ alg: JWT_ALGORITHM, kid })
+        .setSubject(claims.sub)
+        .setIssuer(options.issuer)
+        .setAudience(options.audience)
+        .setIssuedAt()
+        .setExpirationTime(`${options.ttlSeconds}s`)
+        .sign(key),
+    jwks: async () => ({ keys: [{ ...publicJwk, kid, alg: JWT_ALGORITHM, use: 'sig' }] }),
+  };
+}
+
+export interface JwtVerifier {
+  verify(token: string): Promise<PlatformClaims>;
+}
+
+/** Verifies access tokens with a PEM public key, a JWKS document, or the issuer's JWKS URL. */
+export async function createJwtVerifier(options: {
+  publicKeyPem?: string;
+  jwks?: { keys: Array<Record<string, unknown>> };
+  jwksUrl?: string;
+  issuer: string;
+  audience: string;
+}): Promise<JwtVerifier> {
+  let key: KeyLike | ReturnType<typeof createRemoteJWKSet> | ReturnType<typeof createLocalJWKSet>;
+  if (options.publicKeyPem) key = await importSPKI(options.publicKeyPem, JWT_ALGORITHM);
+  else if (options.jwks) key = createLocalJWKSet(options.jwks as unknown as Parameters<typeof createLocalJWKSet>[0]);
+  else if (options.jwksUrl) key = createRemoteJWKSet(new URL(options.jwksUrl), { cooldownDuration: 30_000 });
+  else throw new Error('createJwtVerifier needs publicKeyPem, jwks or jwksUrl');
+  return {
+    async verify(token) {
+      const { payload } = await jwtVerify(token, key as Parameters<typeof jwtVerify>[1], {
+        issuer: options.issuer,
+        audience: options.audience,
+        algorithms: [JWT_ALGORITHM],
+      });
+      if (typeof payload.sub !== 'string') throw new Error('token has no subject');
+      return { ...payload, sub: payload.sub, roles: Array.isArray(payload.roles) ? (payload.roles as string[]) : [] };
+    },
+  };
+}
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    auth?: PlatformClaims;
+  }
+}
+
+/** Requires a valid bearer token (401) and, when given, one of the roles (403); sets req.auth. */
+export function requireAuth(verifier: JwtVerifier, options: { roles?: string[] } = {}): RequestHandler {
+  return async (req, _res, next) => {
+    const header = req.get('authorization') ?? '';
+    const [scheme, token] = header.split(' ');
+    if (scheme?.toLowerCase() !== 'bearer' || !token) {
+      next(problems.unauthorized('A bearer access token is required.'));
+      return;
+    }
+    let claims: PlatformClaims;
+    try {
+      claims = await verifier.verify(token);
+    } catch (e) {
+      next(problems.unauthorized(`The access token is not valid: ${(e as Error).message}`));
+      return;
+    }
+    if (options.roles && !options.roles.some(role => claims.roles.includes(role))) {
+      next(problems.forbidden(`This operation needs one of the roles: ${options.roles.join(', ')}.`));
+      return;
+    }
+    req.auth = claims;
+    next();
+  };
+}

@@ -1,0 +1,24 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { Logger } from 'pino';
+
+interface RequestScope {
+  requestId: string;
+  logger: Logger;
+}
+
+const storage = new AsyncLocalStorage<RequestScope>();
+
+export const REQUEST_ID_HEADER = 'x-request-id';
+
+/** The request being handled, wherever the code runs in its async call chain. */
+export const requestContext = {
+  run<T>(scope: RequestScope, fn: () => T): T {
+    return storage.run(scope, fn);
+  },
+  requestId(): string | undefined {
+    return storage.getStore()?.requestId;
+  },
+  logger(): Logger | undefined {
+    return storage.getStore()?.logger;
+  },
+};

@@ -1,0 +1,236 @@
+import Ajv2020, { ErrorObject, ValidateFunction } from 'ajv/dist/2020';
+import addFormats from 'ajv-formats';
+import { loadContract, OpenApiDocument } from '@platform/catalog-validation';
+import { FieldProblem } from './errors';
+
+const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'] as const;
+
+type Json = Record<string, any>;
+
+export interface MatchedOperation {
+  /** the OpenAPI path template, e.g. /users/{id}; used as the metrics route label */
+  template: string;
+  method: string;
+  operation: Json;
+  params: Record<string, string>;
+  pointer: string;
+}
+
+interface CompiledPath {
+  template: string;
+  regex: RegExp;
+  names: string[];
+  /** static segments first, so /products/stock wins over /products/{id} */
+  specificity: number;
+}
+
+const escapePointer = (s: string) => s.replace(/~/g, '~0').replace(/\//g, '~1');
+
+/** An OpenAPI 3.1 contract compiled once: operation lookup, request and response validation. */
+export class Contract {
+  private readonly paths: CompiledPath[];
+  private readonly strict: Ajv2020;
+  private readonly coercing: Ajv2020;
+  private readonly cache = new Map<string, ValidateFunction>();
+
+  static load(apiName: string): Contract {
+    return new Contract(loadContract(apiName) as unknown as Json);
+  }
+
+  constructor(readonly document: Json) {
+    const build = (coerce: boolean) => {
+      const ajv = new Ajv2020({
+        strict: false,
+        allErrors: true,
+        coerceTypes: coerce ? 'array' : false,
+        validateSchema: false,
+      });
+      addFormats(ajv);
+      ajv.addSchema(document as OpenApiDocument & object, 'contract');
+      return ajv;
+    };
+    this.strict = build(false);
+    this.coercing = build(true);
+    this.paths = Object.keys(document.paths ?? {})
+      .map(template => {
+        const names: string[] = [];
+        const source = template
+          .split('/')
+          .map(segment =>
+            segment.replace(/\{([^}]+)\}|[^{}]+/g, (part, name) => {
+              if (name) {
+                names.push(name);
+                return '([^/]+)';
+              }
+              return part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+            }),
+          )
+          .join('/');
+        const specificity = template.split('/').filter(s => s && !s.includes('{')).length;
+        return { template, regex: new RegExp(`^${source}/?$`), names, specificity };
+      })
+      .sort((a, b) => b.specificity - a.specificity || a.names.length - b.names.length);
+  }
+
+  match(method: string, path: string): MatchedOperation | undefined {
+    const verb = method.toLowerCase();
+    for (const candidate of this.paths) {
+      const m = candidate.regex.exec(path);
+      if (!m) continue;
+      const item = this.document.paths[candidate.template];
+      const operation = item?.[verb];
+      if (!operation) continue;
+      const params: Record<string, string> = {};
+      candidate.names.forEach((name, i) => {
+        params[name] = decodeURIComponent(m[i + 1]);
+      });
+      return {
+        template: candidate.template,
+        method: verb,
+        operation,
+        params,
+        pointer: `#/paths/${escapePointer(candidate.template)}/${verb}`,
+      };
+    }
+    return undefined;
+  }
+
+  /** The template of any path the contract knows, whatever the method (for 405 and metrics labels). */
+  templateOf(path: string): string | undefined {
+    return this.paths.find(p => p.regex.test(path))?.template;
+  }
+
+  allowedMethods(template: string): string[] {
+    const item = this.document.paths?.[template] ?? {};
+    return METHODS.filter(m => item[m]).map(m => m.toUpperCase());
+  }
+
+  private validator(pointer: string, coerce: boolean): ValidateFunction {
+    const key = `${coerce}:${pointer}`;
+    let fn = this.cache.get(key);
+    if (!fn) {
+      const ajv = coerce ? this.coercing : this.strict;
+      fn = ajv.compile({ $ref: `contract${pointer}` });
+      this.cache.set(key, fn);
+    }
+    return fn;
+  }
+
+  private resolve(node: Json): Json {
+    let current = node;
+    while (current && typeof current.$ref === 'string' && current.$ref.startsWith('#/')) {
+      current = current.$ref
+        .slice(2)
+        .split('/')
+        .map((s: string) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
+        .reduce((acc: Json, key: string) => acc?.[key], this.document);
+    }
+    return current;
+  }
+
+  /** Checks parameters and body of a request; query values are coerced in place to their schema types. */
+  validateRequest(
+    match: MatchedOperation,
+    request: { query: Record<string, unknown>; headers: Record<string, unknown>; body: unknown; hasBody: boolean },
+  ): FieldProblem[] {
+    const problems: FieldProblem[] = [];
+    const item = this.document.paths[match.template];
+    const parameters: Json[] = [...(item.parameters ?? []), ...(match.operation.parameters ?? [])].map(p =>
+      this.resolve(p),
+    );
+    for (const param of parameters) {
+      const source =
+        param.in === 'path' ? match.params : param.in === 'query' ? request.query : param.in === 'header' ? request.headers : undefined;
+      if (!source) continue;
+      const key = param.in === 'header' ? String(param.name).toLowerCase() : param.name;
+      const value = source[key];
+      if (value === undefined) {
+        if (param.required) problems.push({ parameter: param.name, message: `${param.in} parameter is required` });
+        continue;
+      }
+      if (!param.schema) continue;
+      // wrapped in an object so that coercion (query strings to numbers, arrays) can write the value back
+      const holder = { value };
+      const validate = this.parameterValidator(`${match.template}|${param.in}|${param.name}`, param.schema);
+      if (validate(holder)) {
+        source[key] = holder.value;
+      } else {
+        for (const e of validate.errors ?? []) {
+          problems.push({ parameter: param.name, message: describe(e) });
+        }
+      }
+    }
+    const body = match.operation.requestBody && this.resolve(match.operation.requestBody);
+    if (body) {
+      const media = body.content?.['application/json'];
+      if (!request.hasBody) {
+        if (body.required) problems.push({ pointer: '/', message: 'a JSON request body is required' });
+      } else if (media?.schema) {
+        const validate = this.validator(`${match.pointer}/requestBody/content/application~1json/schema`, false);
+        if (!validate(request.body)) {
+          for (const e of validate.errors ?? []) problems.push({ pointer: pointerOf(e), message: describe(e) });
+        }
+      }
+    }
+    return problems;
+  }
+
+  /** Problems of a response against the contract (used by contract tests). */
+  validateResponse(
+    match: MatchedOperation,
+    response: { status: number; contentType?: string; body: unknown },
+  ): string[] {
+    const responses = match.operation.responses ?? {};
+    const code = String(response.status);
+    const key = [code, `${code[0]}XX`, 'default'].find(k => responses[k]);
+    if (!key) return [`${match.method.toUpperCase()} ${match.template}: status ${code} is not in the contract`];
+    const declared = this.resolve(responses[key]);
+    const content = declared.content ?? {};
+    const mediaTypes = Object.keys(content);
+    if (mediaTypes.length === 0) {
+      return response.body === undefined || response.body === '' || (typeof response.body === 'object' && response.body !== null && Object.keys(response.body).length === 0)
+        ? []
+        : [`${match.template} ${code}: the contract declares no body`];
+    }
+    const type = (response.contentType ?? '').split(';')[0].trim();
+    const mediaType = mediaTypes.find(m => m === type) ?? (mediaTypes.length === 1 && type === '' ? mediaTypes[0] : undefined);
+    if (!mediaType) return [`${match.template} ${code}: content type ${type || '(none)'} is not one of ${mediaTypes.join(', ')}`];
+    if (!content[mediaType].schema) return [];
+    const responsePointer = responses[key].$ref
+      ? responses[key].$ref.slice(1)
+      : `${match.pointer.slice(1)}/responses/${key}`;
+    const validate = this.validator(`#${responsePointer}/content/${escapePointer(mediaType)}/schema`, false);
+    if (validate(response.body)) return [];
+    return (validate.errors ?? []).map(e => `${match.template} ${code} ${pointerOf(e)}: ${describe(e)}`);
+  }
+
+  private parameterValidator(key: string, schema: Json): ValidateFunction {
+    let fn = this.cache.get(key);
+    if (!fn) {
+      fn = this.coercing.compile({ type: 'object', properties: { value: this.inline(schema) } });
+      this.cache.set(key, fn);
+    }
+    return fn;
+  }
+
+  private inline(schema: Json): Json {
+    // parameter schemas may $ref components: point them into the registered contract document
+    return JSON.parse(JSON.stringify(schema).replace(/"\$ref":"#\//g, '"$ref":"contract#/'));
+  }
+}
+
+function pointerOf(e: ErrorObject): string {
+  if (e.keyword === 'additionalProperties') {
+    return `${e.instancePath}/${(e.params as { additionalProperty: string }).additionalProperty}`;
+  }
+  if (e.keyword === 'required') {
+    return `${e.instancePath}/${(e.params as { missingProperty: string }).missingProperty}`;
+  }
+  return e.instancePath || '/';
+}
+
+function describe(e: ErrorObject): string {
+  if (e.keyword === 'additionalProperties') return 'is not a known field';
+  if (e.keyword === 'required') return 'is required';
+  return e.message ?? 'is invalid';
+}

@@ -1,0 +1,34 @@
+import { Contract } from '../contract';
+
+export interface ObservedResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: unknown;
+}
+
+/**
+ * Contract tests: every response a test sees must be one the API's OpenAPI definition in catalog-info/ allows.
+ * Works with supertest responses (status, headers, body).
+ */
+export function contractAsserter(apiName: string) {
+  const contract = Contract.load(apiName);
+  return {
+    contract,
+    /** throws, listing every mismatch, unless the response is allowed for that request */
+    assertResponse(method: string, path: string, response: ObservedResponse) {
+      const match = contract.match(method, path.split('?')[0]);
+      if (!match) throw new Error(`${apiName} has no operation ${method.toUpperCase()} ${path}`);
+      const contentType = response.headers['content-type'];
+      const problems = contract.validateResponse(match, {
+        status: response.status,
+        contentType: Array.isArray(contentType) ? contentType[0] : contentType,
+        body: response.body,
+      });
+      if (problems.length) {
+        throw new Error(`response of ${method.toUpperCase()} ${path} breaks ${apiName}:\n  ${problems.join('\n  ')}`);
+      }
+    },
+  };
+}
+
+export { Contract };
