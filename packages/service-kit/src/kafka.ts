@@ -1,5 +1,5 @@
 import { Kafka, KafkaConfig, logLevel } from 'kafkajs';
-import type { Logger } from 'pino';
+import pino, { Logger } from 'pino';
 
 const LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
   [logLevel.ERROR]: 'error',
@@ -12,11 +12,12 @@ const LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
 export function createKafka(options: {
   brokers: string[] | string;
   clientId: string;
-  logger: Logger;
+  /** the service's logger; defaults to a warn-level JSON logger */
+  logger?: Logger;
   config?: Partial<KafkaConfig>;
 }): Kafka {
   const brokers = typeof options.brokers === 'string' ? options.brokers.split(',').map(b => b.trim()).filter(Boolean) : options.brokers;
-  const log = options.logger.child({ component: 'kafka' });
+  const log = (options.logger ?? pino({ level: 'warn' })).child({ component: 'kafka', clientId: options.clientId });
   return new Kafka({
     clientId: options.clientId,
     brokers,
