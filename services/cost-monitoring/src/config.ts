@@ -64,11 +64,8 @@ export const costConfigSchema = z.object({
   IMPORT_BODY_LIMIT: z.string().default('50mb'),
 });
 
-export function loadCostConfig(env: NodeJS.ProcessEnv = process.env) {
-  const config = loadServiceConfig(costConfigSchema, {
-    env,
-    defaults: { SERVICE_NAME: 'cost-monitoring-service', PORT: '3012' },
-  });
+export function loadCostConfig(env: Record<string, string | undefined> = process.env) {
+  const config = loadServiceConfig(costConfigSchema, { SERVICE_NAME: 'cost-monitoring-service', PORT: '3012', ...env });
   const missing = [
     config.COST_SOURCES.includes('azure') && !config.AZURE_COST_SCOPE && 'AZURE_COST_SCOPE',
     config.COST_SOURCES.includes('gcp') && !config.GCP_BILLING_PROJECT && 'GCP_BILLING_PROJECT',

@@ -2,8 +2,19 @@ import { createCostMonitoringService, loadCostConfig } from './index';
 
 async function main(): Promise<void> {
   const app = await createCostMonitoringService(loadCostConfig());
-  const { url } = await app.start();
-  app.service.logger.info({ url }, 'cost-monitoring-service listening');
+  await app.start();
+  // Kubernetes and the start script stop services with SIGTERM (Ctrl-C: SIGINT): drain, then exit.
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      app.stop().then(
+        () => process.exit(0),
+        error => {
+          app.service.logger.error({ err: error }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
+    });
+  }
 }
 
 main().catch(error => {

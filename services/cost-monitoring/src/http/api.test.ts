@@ -3,10 +3,15 @@ import { parquetWriteBuffer } from 'hyparquet-writer';
 import { createCostMonitoringService } from '../app';
 import { loadCostConfig } from '../config';
 import { addDays } from '../domain/dates';
-import { contractChecker } from '../__testUtils__/contract';
+import { contractAsserter } from '@platform/service-kit/testing';
 import { createTestDatabase } from '../__testUtils__/testDatabase';
 
-const conforms = contractChecker('cost-api');
+const contract = contractAsserter('cost-api');
+/** Every answer a test sees must be one the cost-api contract allows. */
+const conforms = (response: request.Response) => {
+  const sent = (response as unknown as { req: { method: string; path: string } }).req;
+  contract.assertResponse(sent.method, sent.path, response);
+};
 
 const endDay = '2026-11-23';
 const HEADER =
@@ -41,7 +46,7 @@ describe('cost API over HTTP (contract cost-api)', () => {
 
   it('answers a 90-day, all-services query grouped by service', async () => {
     const response = await http.get('/costs').query({ from: addDays(endDay, -89), to: endDay, groupBy: 'service' }).expect(200);
-    conforms('/costs', 'get', response);
+    conforms(response);
     expect(response.body).toMatchObject({ from: addDays(endDay, -89), to: endDay, groupBy: 'service', currency: 'USD' });
     expect(response.body.groups).toHaveLength(12);
     expect(response.body.total).toBeCloseTo(
@@ -53,22 +58,23 @@ describe('cost API over HTTP (contract cost-api)', () => {
   // Before the upload tests below move the newest data day into December.
   it('exposes the cost gauges on /metrics', async () => {
     const metrics = await http.get('/metrics').expect(200);
-    expect(metrics.text).toMatch(/cost_daily_usd\{service_name="recommendation-service",cloud="azure"\} \d/);
-    expect(metrics.text).toMatch(/cost_monthly_budget_usd 500/);
-    expect(metrics.text).toMatch(/cost_forecast_month_end_usd\{service_name="platform"\} \d/);
-    expect(metrics.text).toMatch(/cost_open_alerts\{kind="day-over-day"\} \d/);
+    // The kit labels every metric with service="cost-monitoring-service"; the cost's own service is service_name.
+    expect(metrics.text).toMatch(/cost_daily_usd\{service_name="recommendation-service",cloud="azure",service="cost-monitoring-service"\} \d/);
+    expect(metrics.text).toMatch(/cost_monthly_budget_usd\{service="cost-monitoring-service"\} 500/);
+    expect(metrics.text).toMatch(/cost_forecast_month_end_usd\{service_name="platform",service="cost-monitoring-service"\} \d/);
+    expect(metrics.text).toMatch(/cost_open_alerts\{kind="day-over-day",service="cost-monitoring-service"\} \d/);
   });
 
   it('rejects an unknown service with a 400 problem naming the parameter', async () => {
     const response = await http.get('/costs').query({ from: '2026-11-01', to: '2026-11-10', service: 'payments-service' }).expect(400);
-    conforms('/costs', 'get', response);
+    conforms(response);
     expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(response.body).toMatchObject({ status: 400, errors: [{ parameter: 'service', message: 'unknown service payments-service' }] });
   });
 
   it('rejects an inverted period with a 400 problem', async () => {
     const response = await http.get('/costs/daily').query({ from: '2026-11-10', to: '2026-11-01' }).expect(400);
-    conforms('/costs/daily', 'get', response);
+    conforms(response);
     expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(response.body.errors).toEqual([{ parameter: 'to', message: 'must not be before from (2026-11-10)' }]);
   });
@@ -80,12 +86,12 @@ describe('cost API over HTTP (contract cost-api)', () => {
 
   it('summarises the month and reports cost per 1,000 orders as unavailable without an orders table', async () => {
     const summary = await http.get('/costs/summary').expect(200);
-    conforms('/costs/summary', 'get', summary);
+    conforms(summary);
     expect(summary.body).toMatchObject({ month: '2026-11', asOf: endDay, budget: 500, daysElapsed: 23 });
     const unit = await http.get('/costs/unit').query({ from: '2026-11-01', to: endDay }).expect(200);
-    conforms('/costs/unit', 'get', unit);
-    conforms('/costs/daily', 'get', await http.get('/costs/daily').query({ from: '2026-11-01', to: endDay, stackBy: 'service' }).expect(200));
-    conforms('/costs/movers', 'get', await http.get('/costs/movers').query({ from: '2026-11-01', to: endDay }).expect(200));
+    conforms(unit);
+    conforms(await http.get('/costs/daily').query({ from: '2026-11-01', to: endDay, stackBy: 'service' }).expect(200));
+    conforms(await http.get('/costs/movers').query({ from: '2026-11-01', to: endDay }).expect(200));
     expect(unit.body.orders.available).toBe(false);
     expect(unit.body.orders.reason).toMatch(/relation "orders" does not exist/);
     expect(unit.body.costPer1000Orders).toBeNull();
@@ -94,7 +100,7 @@ describe('cost API over HTTP (contract cost-api)', () => {
   it('rejects a FOCUS file with a malformed row (422, row and field) and stores nothing of it', async () => {
     const csv = [HEADER, row('2026-12-01', '1.5'), row('2026-12-02', '1.5 USD')].join('\n');
     const response = await http.post('/imports').set('content-type', 'text/csv').send(csv).expect(422);
-    conforms('/imports', 'post', response);
+    conforms(response);
     expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(response.body.errors).toEqual([
       { row: 2, field: 'BilledCost', message: 'expected a decimal number' },
@@ -103,14 +109,14 @@ describe('cost API over HTTP (contract cost-api)', () => {
     const costs = await http.get('/costs').query({ from: '2026-12-01', to: '2026-12-02' }).expect(200);
     expect(costs.body.groups).toEqual([]);
     const imports = await http.get('/imports').expect(200);
-    conforms('/imports', 'get', imports);
+    conforms(imports);
     expect(imports.body.items[0]).toMatchObject({ source: 'focus-upload', status: 'failed', rowsImported: 0 });
   });
 
   it('imports a FOCUS CSV and a FOCUS Parquet file', async () => {
     const csv = [HEADER, row('2026-12-01', '1.5'), row('2026-12-02', '2.25')].join('\n');
     const created = await http.post('/imports').set('content-type', 'text/csv').send(csv).expect(201);
-    conforms('/imports', 'post', created);
+    conforms(created);
     expect(created.body).toMatchObject({ status: 'succeeded', sourceRows: 2, rowsImported: 2, periodStart: '2026-12-01', periodEnd: '2026-12-02' });
 
     const parquet = parquetWriteBuffer({
@@ -138,12 +144,12 @@ describe('cost API over HTTP (contract cost-api)', () => {
 
   it('acknowledges and snoozes alerts, with problems for bad input', async () => {
     const open = await http.get('/alerts').query({ status: 'open' }).expect(200);
-    conforms('/alerts', 'get', open);
+    conforms(open);
     expect(open.body.items.length).toBeGreaterThanOrEqual(2);
     const [first, second] = open.body.items;
 
     const acknowledged = await http.post(`/alerts/${first.id}/acknowledge`).send({ by: 'user:default/guest' }).expect(200);
-    conforms('/alerts/{id}/acknowledge', 'post', acknowledged);
+    conforms(acknowledged);
     expect(acknowledged.body).toMatchObject({ id: first.id, status: 'acknowledged', acknowledgedBy: 'user:default/guest' });
     const after = await http.get('/alerts').query({ status: 'open' }).expect(200);
     expect(after.body.items.map((a: { id: string }) => a.id)).not.toContain(first.id);
@@ -151,9 +157,9 @@ describe('cost API over HTTP (contract cost-api)', () => {
     await http.post(`/alerts/${second.id}/snooze`).send({ until: '2020-01-01T00:00:00Z' }).expect(400);
     const until = new Date(Date.now() + 86_400_000).toISOString();
     const snoozed = await http.post(`/alerts/${second.id}/snooze`).send({ until }).expect(200);
-    conforms('/alerts/{id}/snooze', 'post', snoozed);
+    conforms(snoozed);
     expect(snoozed.body).toMatchObject({ status: 'snoozed', snoozedUntil: until });
-    conforms('/alerts/{id}/snooze', 'post', await http.post(`/alerts/${first.id}/snooze`).send({ until }).expect(409));
-    conforms('/alerts/{id}/acknowledge', 'post', await http.post('/alerts/00000000-0000-4000-8000-000000000000/acknowledge').expect(404));
+    conforms(await http.post(`/alerts/${first.id}/snooze`).send({ until }).expect(409));
+    conforms(await http.post('/alerts/00000000-0000-4000-8000-000000000000/acknowledge').expect(404));
   });
 });

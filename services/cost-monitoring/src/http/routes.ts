@@ -1,5 +1,5 @@
-import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
-import { HttpError, problems } from '@platform/service-kit';
+import express from 'express';
+import { HttpError, problems, type Request, type RequestHandler, type Response, type Router } from '@platform/service-kit';
 import { AlertNotFoundError, AlertStateError, InvalidQueryError } from '../app/errors';
 import type { CostMonitor } from '../app/costMonitor';
 import { FocusFileRejectedError } from '../focus/importFocus';
