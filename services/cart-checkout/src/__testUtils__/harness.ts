@@ -1,0 +1,185 @@
+import { randomUUID } from 'node:crypto';
+import { MongoClient } from 'mongodb';
+import { Pool } from 'pg';
+import { createJwtIssuer } from '@platform/service-kit';
+import {
+  createProductService,
+  loadProductConfig,
+} from '@platform/product-service';
+import {
+  contractValidator,
+  createTopics,
+  deleteTopics,
+  infraEnv,
+  testKafka,
+  testKeyPair,
+  uniqueSuffix,
+} from '@platform/product-service/src/__testUtils__/testSupport';
+import { createCartCheckoutService, loadCartCheckoutConfig } from '../app';
+import { databaseUrl } from '../db/database';
+
+export interface HarnessOptions {
+  /** Brokers for the outbox relay only (e.g. a closed port to simulate a Kafka outage). */
+  outboxKafkaBrokers?: string;
+  notificationServiceUrl?: string;
+}
+
+/**
+ * A real product-service (FerretDB + Kafka) and a real cart-checkout-service (PostgreSQL + Kafka),
+ * each on its own database and topics, so test files can run in parallel with anyone else's.
+ */
+export async function startHarness(options: HarnessOptions = {}) {
+  const env = infraEnv();
+  const suffix = uniqueSuffix();
+  const productDatabase = `product_test_${suffix}`;
+  const ordersDatabase = `orders_test_${suffix}`;
+  const productsTopic = `products.test-${suffix}`;
+  const ordersTopic = `orders.test-${suffix}`;
+  const keys = testKeyPair();
+  const kafka = testKafka('cart-checkout-test');
+  await createTopics(kafka, [productsTopic, ordersTopic]);
+
+  const product = await createProductService(
+    loadProductConfig({
+      ...env,
+      PORT: '0',
+      LOG_LEVEL: 'error',
+      MONGODB_DATABASE: productDatabase,
+      PRODUCTS_TOPIC: productsTopic,
+      JWT_PUBLIC_KEY: keys.publicKeyPem,
+    }),
+  );
+  const productUrl = (await product.start()).url;
+
+  const cartCheckout = await createCartCheckoutService(
+    loadCartCheckoutConfig({
+      ...env,
+      PORT: '0',
+      LOG_LEVEL: 'error',
+      ORDERS_DATABASE: ordersDatabase,
+      ORDERS_TOPIC: ordersTopic,
+      OUTBOX_POLL_MS: '100',
+      ...(options.outboxKafkaBrokers
+        ? { OUTBOX_KAFKA_BROKERS: options.outboxKafkaBrokers }
+        : {}),
+      ...(options.notificationServiceUrl
+        ? { NOTIFICATION_SERVICE_URL: options.notificationServiceUrl }
+        : {}),
+      PRODUCT_SERVICE_URL: productUrl,
+      JWT_PUBLIC_KEY: keys.publicKeyPem,
+      SERVICE_JWT_PRIVATE_KEY: keys.privateKeyPem,
+    }),
+  );
+  const baseUrl = (await cartCheckout.start()).url;
+
+  const issuer = await createJwtIssuer({
+    privateKeyPem: keys.privateKeyPem,
+    issuer: 'user-service',
+    audience: 'platform',
+    ttlSeconds: 600,
+  });
+  const adminToken = await issuer.sign({
+    sub: randomUUID(),
+    roles: ['admin'],
+    email: 'admin@example.com',
+  });
+  const ordersPool = new Pool({
+    connectionString: databaseUrl(env.DATABASE_URL, ordersDatabase),
+    max: 2,
+  });
+  ordersPool.on('error', () => undefined);
+
+  async function newCustomer() {
+    const userId = randomUUID();
+    return {
+      userId,
+      token: await issuer.sign({
+        sub: userId,
+        roles: ['customer'],
+        email: `${userId}@example.com`,
+      }),
+    };
+  }
+
+  async function call(
+    method: string,
+    path: string,
+    request: {
+      token?: string;
+      body?: unknown;
+      rawBody?: string;
+      headers?: Record<string, string>;
+    } = {},
+  ) {
+    const headers: Record<string, string> = { ...request.headers };
+    if (request.token) headers.authorization = `Bearer ${request.token}`;
+    if (request.body !== undefined || request.rawBody !== undefined)
+      headers['content-type'] = 'application/json';
+    return fetch(`${baseUrl}${path}`, {
+      method,
+      headers,
+      body:
+        request.rawBody ??
+        (request.body === undefined ? undefined : JSON.stringify(request.body)),
+    });
+  }
+
+  async function createProduct(
+    body: Record<string, unknown>,
+  ): Promise<{ id: string; price: number; stock: number }> {
+    const response = await fetch(`${productUrl}/products`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${adminToken}`,
+        'content-type': 'application/json',
+      },
+      body: JSON.stringify(body),
+    });
+    if (response.status !== 201)
+      throw new Error(
+        `creating a product failed: ${
+          response.status
+        } ${await response.text()}`,
+      );
+    return response.json();
+  }
+
+  async function stockOf(productId: string): Promise<number> {
+    const response = await fetch(`${productUrl}/products/${productId}`);
+    return (await response.json()).stock;
+  }
+
+  async function stop() {
+    await cartCheckout.stop();
+    await product.stop();
+    await ordersPool.end();
+    const admin = new Pool({ connectionString: env.DATABASE_URL, max: 1 });
+    await admin
+      .query(`DROP DATABASE IF EXISTS ${ordersDatabase} WITH (FORCE)`)
+      .catch(() => undefined);
+    await admin.end();
+    const mongo = new MongoClient(env.MONGODB_URI);
+    await mongo.connect();
+    await mongo.db(productDatabase).dropDatabase();
+    await mongo.close();
+    await deleteTopics(kafka, [productsTopic, ordersTopic]);
+  }
+
+  return {
+    baseUrl,
+    productUrl,
+    ordersTopic,
+    kafka,
+    adminToken,
+    ordersPool,
+    cartCheckout,
+    expectContract: contractValidator('cart-checkout-api'),
+    newCustomer,
+    call,
+    createProduct,
+    stockOf,
+    stop,
+  };
+}
+
+export type Harness = Awaited<ReturnType<typeof startHarness>>;

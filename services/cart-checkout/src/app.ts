@@ -1,0 +1,181 @@
+import { Partitioners } from 'kafkajs';
+import { Pool } from 'pg';
+import { z } from 'zod';
+import {
+  createHttpClient,
+  createJwtIssuer,
+  createJwtVerifier,
+  createKafka,
+  createService,
+  loadServiceConfig,
+  requireAuth,
+} from '@platform/service-kit';
+import { databaseUrl, ensureDatabase, migrate } from './db/database';
+import { migrations } from './db/migrations';
+import { CheckoutService } from './checkout/CheckoutService';
+import {
+  httpProductCatalog,
+  serviceCaller,
+} from './clients/httpProductCatalog';
+import { OutboxRelay } from './outbox/OutboxRelay';
+import { kafkaSink, notificationSink, stockReleaseSink } from './outbox/sinks';
+import { cartCheckoutRoutes } from './http/routes';
+
+export const cartCheckoutConfigSchema = z.object({
+  DATABASE_URL: z.string().min(1),
+  ORDERS_DATABASE: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]{0,62}$/)
+    .default('orders'),
+  KAFKA_BROKERS: z.string().min(1),
+  /** Brokers the outbox relay publishes to; defaults to KAFKA_BROKERS. */
+  OUTBOX_KAFKA_BROKERS: z.string().min(1).optional(),
+  ORDERS_TOPIC: z.string().min(1).default('orders'),
+  OUTBOX_POLL_MS: z.coerce.number().int().positive().default(250),
+  PRODUCT_SERVICE_URL: z.string().url().default('http://127.0.0.1:3002'),
+  /** Unset: notifications wait in the outbox until it is configured. */
+  NOTIFICATION_SERVICE_URL: z.string().url().optional(),
+  JWT_PUBLIC_KEY: z.string().min(1),
+  JWT_ISSUER: z.string().min(1).default('user-service'),
+  JWT_AUDIENCE: z.string().min(1).default('platform'),
+  /** Signs the short-lived `service` token this service presents to product- and notification-service. */
+  SERVICE_JWT_PRIVATE_KEY: z.string().min(1),
+  CHECKOUT_LOCK_TIMEOUT_MS: z.coerce.number().int().positive().default(15_000),
+});
+
+export function loadCartCheckoutConfig(env: NodeJS.ProcessEnv = process.env) {
+  return loadServiceConfig(cartCheckoutConfigSchema, {
+    SERVICE_NAME: 'cart-checkout-service',
+    PORT: '3006',
+    ...env,
+  });
+}
+
+export type CartCheckoutConfig = ReturnType<typeof loadCartCheckoutConfig>;
+
+/** Builds cart & checkout (HTTP API, PostgreSQL, outbox relays) without starting it. */
+export async function createCartCheckoutService(config: CartCheckoutConfig) {
+  await ensureDatabase(config.DATABASE_URL, config.ORDERS_DATABASE);
+  const pool = new Pool({
+    connectionString: databaseUrl(config.DATABASE_URL, config.ORDERS_DATABASE),
+    max: 20,
+  });
+  await migrate(pool, migrations);
+
+  const verifier = await createJwtVerifier({
+    publicKeyPem: config.JWT_PUBLIC_KEY,
+    issuer: config.JWT_ISSUER,
+    audience: config.JWT_AUDIENCE,
+  });
+  const serviceTokens = await createJwtIssuer({
+    privateKeyPem: config.SERVICE_JWT_PRIVATE_KEY,
+    issuer: config.JWT_ISSUER,
+    audience: config.JWT_AUDIENCE,
+    ttlSeconds: 300,
+  });
+  const products = createHttpClient({
+    baseUrl: config.PRODUCT_SERVICE_URL,
+    timeoutMs: 3_000,
+    retries: 2,
+    backoffMs: 100,
+    name: 'product-service',
+  });
+  const catalog = httpProductCatalog(products, serviceTokens);
+
+  const relays: OutboxRelay[] = [];
+  const nudge = () => relays.forEach(relay => relay.nudge());
+  const checkout = new CheckoutService({
+    pool,
+    catalog,
+    ordersTopic: config.ORDERS_TOPIC,
+    onOutboxWrite: nudge,
+    lockTimeoutMs: config.CHECKOUT_LOCK_TIMEOUT_MS,
+  });
+
+  const service = createService({
+    name: 'cart-checkout-service',
+    version: '0.1.0',
+    contract: 'cart-checkout-api',
+    config,
+    readiness: {
+      postgres: async () => {
+        await pool.query('SELECT 1');
+      },
+    },
+    routes: router =>
+      cartCheckoutRoutes(router, {
+        checkout,
+        requireUser: requireAuth(verifier),
+      }),
+  });
+  // An idle connection dropped by the server is replaced on next use; it must not crash the process.
+  pool.on('error', error =>
+    service.logger.warn({ err: error }, 'idle PostgreSQL connection lost'),
+  );
+
+  const kafka = createKafka({
+    brokers: config.OUTBOX_KAFKA_BROKERS ?? config.KAFKA_BROKERS,
+    clientId: 'cart-checkout-outbox',
+    logger: service.logger,
+    // Fail fast and let the relay's own backoff retry: rows wait safely in the outbox meanwhile.
+    config: {
+      connectionTimeout: 2_000,
+      retry: { retries: 2, initialRetryTime: 200 },
+    },
+  });
+  relays.push(
+    new OutboxRelay({
+      pool,
+      sink: kafkaSink(
+        kafka.producer({
+          idempotent: true,
+          maxInFlightRequests: 1,
+          createPartitioner: Partitioners.DefaultPartitioner,
+        }),
+      ),
+      logger: service.logger,
+      pollIntervalMs: config.OUTBOX_POLL_MS,
+    }),
+    new OutboxRelay({
+      pool,
+      sink: stockReleaseSink(serviceCaller(products, serviceTokens)),
+      logger: service.logger,
+      pollIntervalMs: config.OUTBOX_POLL_MS,
+    }),
+  );
+  if (config.NOTIFICATION_SERVICE_URL) {
+    const notifications = createHttpClient({
+      baseUrl: config.NOTIFICATION_SERVICE_URL,
+      timeoutMs: 3_000,
+      retries: 0,
+      backoffMs: 100,
+      name: 'notification-service',
+    });
+    relays.push(
+      new OutboxRelay({
+        pool,
+        sink: notificationSink(serviceCaller(notifications, serviceTokens)),
+        logger: service.logger,
+        pollIntervalMs: config.OUTBOX_POLL_MS,
+      }),
+    );
+  }
+
+  service.onShutdown(async () => {
+    await Promise.all(relays.map(relay => relay.stop()));
+    await pool.end();
+  });
+
+  return {
+    service,
+    pool,
+    checkout,
+    relays,
+    async start() {
+      const address = await service.start();
+      relays.forEach(relay => relay.start());
+      return address;
+    },
+    stop: () => service.stop(),
+  };
+}
