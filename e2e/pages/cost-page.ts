@@ -39,6 +39,12 @@ export class CostPage extends Portal {
     await this.page.getByRole('option', { name: status }).click();
   }
 
+  /** Reopens the alert with this message in the list shown (acknowledged or snoozed). */
+  async reopen(status: 'acknowledged' | 'snoozed', message: string) {
+    const row = this.alerts(status).locator('tbody').getByRole('row').filter({ hasText: message });
+    await row.getByRole('button', { name: 'Reopen' }).click();
+  }
+
   /** Acknowledges the first open alert and returns its message. */
   async acknowledgeFirstOpenAlert(): Promise<string> {
     const row = this.alerts('open').locator('tbody').getByRole('row').first();

@@ -52,5 +52,10 @@ test.describe('cost', () => {
 
     await costPage.showAlerts('Acknowledged');
     await expect(costPage.alerts('acknowledged')).toContainText(message);
+
+    // Reopening puts it back, which also leaves the product's data as the journey found it.
+    await costPage.reopen('acknowledged', message);
+    await costPage.showAlerts('Open');
+    await expect(costPage.alerts('open')).toContainText(message);
   });
 });

@@ -103,6 +103,9 @@ describe('cost backend plugin against the cost monitoring service', () => {
     expect(acknowledged.body).toMatchObject({ id: alert.id, status: 'acknowledged', acknowledgedBy: 'user:default/ada' });
     const after = await request(server).get('/api/cost/alerts').query({ status: 'open' }).set('authorization', asUser).expect(200);
     expect(after.body.items.map((a: { id: string }) => a.id)).not.toContain(alert.id);
+
+    const reopened = await request(server).post(`/api/cost/alerts/${alert.id}/reopen`).set('authorization', asUser).expect(200);
+    expect(reopened.body).toMatchObject({ id: alert.id, status: 'open', acknowledgedBy: null });
   });
 
   it('reports an unreachable cost service as a 502 problem', async () => {

@@ -104,4 +104,6 @@ export interface CostApi {
   listAlerts(query?: { status?: AlertStatus; service?: string }): Promise<CostAlert[]>;
   acknowledgeAlert(id: string): Promise<CostAlert>;
   snoozeAlert(id: string, until: Date): Promise<CostAlert>;
+  /** Undoes an acknowledgement or a snooze. */
+  reopenAlert(id: string): Promise<CostAlert>;
 }

@@ -110,6 +110,14 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     send(res, upstream);
   });
 
+  router.post('/alerts/:id/reopen', async (req, res) => {
+    await authorize(req, costAlertManagePermission);
+    const upstream = await client.request('POST', `/alerts/${encodeURIComponent(req.params.id)}/reopen`, {
+      requestId: requestIdOf(req),
+    });
+    send(res, upstream);
+  });
+
   // Errors of this router as RFC 9457 problems, like the cost service's own 4xx that pass through unchanged.
   router.use((error: Error, req: Request, res: Response, next: (e?: unknown) => void) => {
     if (res.headersSent) {

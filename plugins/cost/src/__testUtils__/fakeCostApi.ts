@@ -98,6 +98,12 @@ export function createFakeCostApi(alerts: CostAlert[] = [alert({})]) {
       found.snoozedUntil = until.toISOString();
       return found;
     },
+    async reopenAlert(id) {
+      record('reopenAlert', [id]);
+      const found = state.alerts.find(a => a.id === id)!;
+      Object.assign(found, { status: 'open', snoozedUntil: null, acknowledgedBy: null, acknowledgedAt: null });
+      return found;
+    },
   };
   return { api, calls, state };
 }

@@ -61,6 +61,10 @@ export class CostClient implements CostApi {
     return this.post(`/alerts/${encodeURIComponent(id)}/snooze`, { until: until.toISOString() });
   }
 
+  reopenAlert(id: string): Promise<CostAlert> {
+    return this.post(`/alerts/${encodeURIComponent(id)}/reopen`, {});
+  }
+
   private async get<T>(path: string, query: Record<string, string | undefined>): Promise<T> {
     const params = new URLSearchParams();
     for (const [key, value] of Object.entries(query)) if (value !== undefined) params.set(key, value);

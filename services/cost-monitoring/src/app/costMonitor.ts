@@ -199,6 +199,13 @@ export class CostMonitor {
     return (await this.store.snoozeAlert(id, until))!;
   }
 
+  /** Undoes an acknowledgement or a snooze. */
+  async reopenAlert(id: string): Promise<StoredAlert> {
+    const alert = await this.store.reopenAlert(id);
+    if (!alert) throw new AlertNotFoundError(id);
+    return alert;
+  }
+
   listImports(limit: number): Promise<ImportRecord[]> {
     return this.store.listImports({ limit });
   }

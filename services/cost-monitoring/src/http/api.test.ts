@@ -160,6 +160,10 @@ describe('cost API over HTTP (contract cost-api)', () => {
     conforms(snoozed);
     expect(snoozed.body).toMatchObject({ status: 'snoozed', snoozedUntil: until });
     conforms(await http.post(`/alerts/${first.id}/snooze`).send({ until }).expect(409));
+    const reopened = await http.post(`/alerts/${first.id}/reopen`).expect(200);
+    conforms(reopened);
+    expect(reopened.body).toMatchObject({ status: 'open', acknowledgedBy: null, acknowledgedAt: null, snoozedUntil: null });
+    expect((await http.get('/alerts').query({ status: 'open' }).expect(200)).body.items.map((a: { id: string }) => a.id)).toContain(first.id);
     conforms(await http.post('/alerts/00000000-0000-4000-8000-000000000000/acknowledge').expect(404));
   });
 });

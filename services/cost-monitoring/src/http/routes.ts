@@ -124,6 +124,16 @@ export function costRoutes(router: Router, deps: CostRoutesDeps): void {
     }),
   );
 
+  router.post(
+    '/alerts/:id/reopen',
+    requireAdmin,
+    handle(async (req, res) => {
+      const { key: _key, ...alert } = await monitor.reopenAlert(String(req.params.id));
+      onChange();
+      res.json(alert);
+    }),
+  );
+
   router.get(
     '/imports',
     requireReader,

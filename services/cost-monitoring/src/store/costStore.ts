@@ -304,6 +304,17 @@ export class CostStore {
     return alert ?? null;
   }
 
+  async reopenAlert(id: string): Promise<StoredAlert | null> {
+    await this.pool.query(
+      `UPDATE cost_alerts SET status = 'open', snoozed_until = NULL, acknowledged_by = NULL, acknowledged_at = NULL,
+         updated_at = now()
+       WHERE id = $1`,
+      [id],
+    );
+    const [alert] = await this.listAlerts({ id });
+    return alert ?? null;
+  }
+
   async countOpenAlerts(): Promise<Array<{ kind: string; count: number }>> {
     const { rows } = await this.pool.query(
       `SELECT kind, count(*)::int AS count FROM cost_alerts WHERE ${EFFECTIVE_STATUS} = 'open' GROUP BY kind`,

@@ -56,6 +56,14 @@ describe('CostPage', () => {
     await userEvent.click(within(row).getByRole('button', { name: 'Acknowledge' }));
     expect(await screen.findByText('No open cost alerts.')).toBeInTheDocument();
     expect(fake.state.alerts[0].status).toBe('acknowledged');
+
+    await userEvent.click(screen.getByRole('button', { name: 'Alert status' }));
+    await userEvent.click(screen.getByRole('option', { name: 'Acknowledged' }));
+    const acknowledged = await screen.findByRole('table', { name: 'acknowledged cost alerts' });
+    expect(acknowledged).toHaveTextContent('acknowledged by user:default/guest');
+    await userEvent.click(within(acknowledged).getByRole('button', { name: 'Reopen' }));
+    expect(await screen.findByText('No acknowledged cost alerts.')).toBeInTheDocument();
+    expect(fake.state.alerts[0].status).toBe('open');
   });
 
   it('snoozing an alert moves it to the snoozed list for seven days', async () => {

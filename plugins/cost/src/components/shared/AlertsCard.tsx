@@ -73,7 +73,7 @@ export function AlertsCard({ service, title = 'Cost alerts' }: { service?: strin
               <TableCell>Service</TableCell>
               <TableCell>Period</TableCell>
               <TableCell>Details</TableCell>
-              {status !== 'acknowledged' && <TableCell>Actions</TableCell>}
+              <TableCell>Actions</TableCell>
             </TableRow>
           </TableHead>
           <TableBody>
@@ -92,17 +92,17 @@ export function AlertsCard({ service, title = 'Cost alerts' }: { service?: strin
                   {alert.snoozedUntil && ` (snoozed until ${alert.snoozedUntil.slice(0, 16).replace('T', ' ')} UTC)`}
                   {alert.acknowledgedBy && ` (acknowledged by ${alert.acknowledgedBy})`}
                 </TableCell>
-                {status !== 'acknowledged' && (
-                  <TableCell>
-                    <Button
-                      size="small"
-                      color="primary"
-                      disabled={!mayManage}
-                      onClick={() => act(() => costApi.acknowledgeAlert(alert.id))}
-                    >
-                      Acknowledge
-                    </Button>
-                    {status === 'open' && (
+                <TableCell>
+                  {status === 'open' ? (
+                    <>
+                      <Button
+                        size="small"
+                        color="primary"
+                        disabled={!mayManage}
+                        onClick={() => act(() => costApi.acknowledgeAlert(alert.id))}
+                      >
+                        Acknowledge
+                      </Button>
                       <Button
                         size="small"
                         disabled={!mayManage}
@@ -110,9 +110,13 @@ export function AlertsCard({ service, title = 'Cost alerts' }: { service?: strin
                       >
                         Snooze {SNOOZE_DAYS} days
                       </Button>
-                    )}
-                  </TableCell>
-                )}
+                    </>
+                  ) : (
+                    <Button size="small" disabled={!mayManage} onClick={() => act(() => costApi.reopenAlert(alert.id))}>
+                      Reopen
+                    </Button>
+                  )}
+                </TableCell>
               </TableRow>
             ))}
           </TableBody>
