@@ -1,6 +1,10 @@
+import fs from 'node:fs';
+import { infraEnvFile, loadInfraEnv } from '@platform/local-infra';
 import { createCostMonitoringService, loadCostConfig } from './index';
 
 async function main(): Promise<void> {
+  // On a developer machine the `yarn infra` settings apply; an explicit environment (production) wins.
+  if (fs.existsSync(infraEnvFile())) loadInfraEnv();
   const app = await createCostMonitoringService(loadCostConfig());
   await app.start();
   // Kubernetes and the start script stop services with SIGTERM (Ctrl-C: SIGINT): drain, then exit.
