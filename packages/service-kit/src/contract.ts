@@ -184,24 +184,54 @@ export class Contract {
     const code = String(response.status);
     const key = [code, `${code[0]}XX`, 'default'].find(k => responses[k]);
     if (!key) return [`${match.method.toUpperCase()} ${match.template}: status ${code} is not in the contract`];
-    const declared = this.resolve(responses[key]);
+    return this.checkResponse(`${match.pointer}/responses/${key}`, `${match.template} ${code}`, response);
+  }
+
+  /**
+   * Problems of a response against a reusable response of `components.responses` (e.g. the gateway's
+   * GatewayTimeout, which the gateway adds to every routed path and so belongs to no single operation).
+   */
+  validateComponentResponse(name: string, response: { status: number; contentType?: string; body: unknown }): string[] {
+    if (!this.document.components?.responses?.[name]) return [`the contract has no components.responses.${name}`];
+    return this.checkResponse(`#/components/responses/${escapePointer(name)}`, `${name} ${response.status}`, response);
+  }
+
+  private checkResponse(
+    responsePointer: string,
+    label: string,
+    response: { status: number; contentType?: string; body: unknown },
+  ): string[] {
+    const declared = this.resolve({ $ref: responsePointer });
     const content = declared.content ?? {};
     const mediaTypes = Object.keys(content);
     if (mediaTypes.length === 0) {
       return response.body === undefined || response.body === '' || (typeof response.body === 'object' && response.body !== null && Object.keys(response.body).length === 0)
         ? []
-        : [`${match.template} ${code}: the contract declares no body`];
+        : [`${label}: the contract declares no body`];
     }
     const type = (response.contentType ?? '').split(';')[0].trim();
     const mediaType = mediaTypes.find(m => m === type) ?? (mediaTypes.length === 1 && type === '' ? mediaTypes[0] : undefined);
-    if (!mediaType) return [`${match.template} ${code}: content type ${type || '(none)'} is not one of ${mediaTypes.join(', ')}`];
+    if (!mediaType) return [`${label}: content type ${type || '(none)'} is not one of ${mediaTypes.join(', ')}`];
     if (!content[mediaType].schema) return [];
-    const responsePointer = responses[key].$ref
-      ? responses[key].$ref.slice(1)
-      : `${match.pointer.slice(1)}/responses/${key}`;
-    const validate = this.validator(`#${responsePointer}/content/${escapePointer(mediaType)}/schema`, false);
+    // a response declared by $ref is validated where it is defined, so its schema's own $refs resolve
+    const definedAt = this.definitionPointer(responsePointer);
+    const validate = this.validator(`${definedAt}/content/${escapePointer(mediaType)}/schema`, false);
     if (validate(response.body)) return [];
-    return (validate.errors ?? []).map(e => `${match.template} ${code} ${pointerOf(e)}: ${describe(e)}`);
+    return (validate.errors ?? []).map(e => `${label} ${pointerOf(e)}: ${describe(e)}`);
+  }
+
+  /** Follows a chain of $refs from a pointer to where the object is defined. */
+  private definitionPointer(pointer: string): string {
+    let current = pointer;
+    for (;;) {
+      const node = current
+        .slice(2)
+        .split('/')
+        .map(s => s.replace(/~1/g, '/').replace(/~0/g, '~'))
+        .reduce((acc: Json, key: string) => acc?.[key], this.document);
+      if (!node || typeof node.$ref !== 'string' || !node.$ref.startsWith('#/')) return current;
+      current = node.$ref;
+    }
   }
 
   private parameterValidator(key: string, schema: Json): ValidateFunction {

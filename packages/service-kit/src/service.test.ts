@@ -208,3 +208,25 @@ describe('createHttpClient', () => {
     await expect(client.get('/products')).rejects.toMatchObject({ status: 503, options: { detail: expect.stringContaining('product-service could not be reached') } });
   });
 });
+
+describe('createService without JSON body parsing', () => {
+  it('leaves the request body unread so a route can stream it on', async () => {
+    const service = createService({
+      name: 'relay',
+      config: loadServiceConfig(z.object({}), { LOG_LEVEL: 'silent', BODY_LIMIT: '1kb' }),
+      parseJsonBodies: false,
+      routes(router) {
+        router.post('/relay', async (req, res) => {
+          const chunks: Buffer[] = [];
+          for await (const chunk of req) chunks.push(chunk as Buffer);
+          res.json({ parsed: req.body !== undefined, bytes: Buffer.concat(chunks).length });
+        });
+      },
+    });
+    // larger than BODY_LIMIT: only a parser would refuse it
+    const body = JSON.stringify({ text: 'x'.repeat(5000) });
+    const res = await request(service.app).post('/relay').set('content-type', 'application/json').send(body);
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ parsed: false, bytes: body.length });
+  });
+});

@@ -28,6 +28,8 @@ export interface ServiceOptions<C extends BaseConfig> {
   logger?: Logger;
   /** dependency checks run by GET /readyz; each must resolve within READINESS_TIMEOUT_MS */
   readiness?: Record<string, ReadinessCheck>;
+  /** false leaves request bodies unread for the routes, e.g. for a proxy that streams them on (default true) */
+  parseJsonBodies?: boolean;
   routes(router: Router, context: ServiceContext<C>): void;
 }
 
@@ -129,7 +131,7 @@ export function createService<C extends BaseConfig>(options: ServiceOptions<C>):
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
 
-  app.use(express.json({ limit: config.BODY_LIMIT, strict: false }));
+  if (options.parseJsonBodies !== false) app.use(express.json({ limit: config.BODY_LIMIT, strict: false }));
 
   if (contract) {
     app.use((req, _res, next) => {

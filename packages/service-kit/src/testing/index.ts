@@ -28,6 +28,21 @@ export function contractAsserter(apiName: string) {
         throw new Error(`response of ${method.toUpperCase()} ${path} breaks ${apiName}:\n  ${problems.join('\n  ')}`);
       }
     },
+    /**
+     * throws unless the response is allowed by a reusable response of components.responses, for answers that
+     * belong to no single operation (e.g. the gateway's GatewayTimeout on any routed path)
+     */
+    assertComponentResponse(name: string, response: ObservedResponse) {
+      const contentType = response.headers['content-type'];
+      const problems = contract.validateComponentResponse(name, {
+        status: response.status,
+        contentType: Array.isArray(contentType) ? contentType[0] : contentType,
+        body: response.body,
+      });
+      if (problems.length) {
+        throw new Error(`response breaks ${apiName} components.responses.${name}:\n  ${problems.join('\n  ')}`);
+      }
+    },
   };
 }
 
