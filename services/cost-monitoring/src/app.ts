@@ -116,6 +116,25 @@ export async function createCostMonitoringService(config: CostConfig) {
     await orders.close();
     await pool.end();
   });
+  const startPolling = () => {
+    poller ??= startPoller({
+      store,
+      sources: configuredSources(config),
+      intervalMs: config.COST_POLL_INTERVAL_MINUTES * 60_000,
+      lookbackDays: config.COST_POLL_LOOKBACK_DAYS,
+      onOutcome: async outcome => {
+        if (outcome.outcome !== 'imported') return;
+        metrics.recordImport(outcome.source, 'succeeded', outcome.record.durationMs);
+        await monitor.evaluateAlerts();
+        metrics.invalidate();
+        service.logger.info({ source: outcome.source, rows: outcome.record.rowsImported }, 'polled billing source');
+      },
+      onError: (source, error) => {
+        metrics.recordImport(source, 'failed');
+        service.logger.error({ err: error, source }, 'polling a billing source failed; nothing was stored');
+      },
+    });
+  };
 
   return {
     service,
@@ -123,26 +142,13 @@ export async function createCostMonitoringService(config: CostConfig) {
     store,
     monitor,
     importEmbedded,
+    /** Polls the configured billing sources until the service stops. */
+    startPolling,
+    /** Embedded data, HTTP, polling: what main does through runService, for tests and the bench. */
     async start() {
       await importEmbedded();
       const address = await service.start();
-      poller = startPoller({
-        store,
-        sources: configuredSources(config),
-        intervalMs: config.COST_POLL_INTERVAL_MINUTES * 60_000,
-        lookbackDays: config.COST_POLL_LOOKBACK_DAYS,
-        onOutcome: async outcome => {
-          if (outcome.outcome !== 'imported') return;
-          metrics.recordImport(outcome.source, 'succeeded', outcome.record.durationMs);
-          await monitor.evaluateAlerts();
-          metrics.invalidate();
-          service.logger.info({ source: outcome.source, rows: outcome.record.rowsImported }, 'polled billing source');
-        },
-        onError: (source, error) => {
-          metrics.recordImport(source, 'failed');
-          service.logger.error({ err: error, source }, 'polling a billing source failed; nothing was stored');
-        },
-      });
+      startPolling();
       return address;
     },
     stop: () => service.stop(),
