@@ -161,11 +161,12 @@ export class Contract {
       }
     }
     const body = match.operation.requestBody && this.resolve(match.operation.requestBody);
-    if (body) {
-      const media = body.content?.['application/json'];
+    const media = body?.content?.['application/json'];
+    // bodies of other media types (CSV, Parquet uploads) are the route's to read and check
+    if (body && media) {
       if (!request.hasBody) {
         if (body.required) problems.push({ pointer: '/', message: 'a JSON request body is required' });
-      } else if (media?.schema) {
+      } else if (media.schema) {
         const validate = this.validator(`${match.pointer}/requestBody/content/application~1json/schema`, false);
         if (!validate(request.body)) {
           for (const e of validate.errors ?? []) problems.push({ pointer: pointerOf(e), message: describe(e) });
