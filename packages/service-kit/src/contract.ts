@@ -139,8 +139,12 @@ export class Contract {
       this.resolve(p),
     );
     for (const param of parameters) {
-      const source =
-        param.in === 'path' ? match.params : param.in === 'query' ? request.query : param.in === 'header' ? request.headers : undefined;
+      const sources: Record<string, Record<string, unknown>> = {
+        path: match.params,
+        query: request.query,
+        header: request.headers,
+      };
+      const source = sources[param.in];
       if (!source) continue;
       const key = param.in === 'header' ? String(param.name).toLowerCase() : param.name;
       const value = source[key];

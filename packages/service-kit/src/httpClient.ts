@@ -44,7 +44,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   async function request<T>(method: string, path: string, body: unknown, opts: RequestOptions = {}): Promise<T> {
     const retryable = IDEMPOTENT.has(method) || opts.idempotencyKey !== undefined;
     const attempts = retryable ? retries + 1 : 1;
-    let lastError: HttpError | undefined;
+    let lastError = new HttpError(503, 'Service Unavailable', { detail: `${options.name} was not called` });
     for (let attempt = 0; attempt < attempts; attempt++) {
       if (attempt > 0) await sleep(Math.random() * backoffMs * 2 ** (attempt - 1) + backoffMs / 2);
       const headers: Record<string, string> = { accept: 'application/json, application/problem+json', ...opts.headers };
@@ -93,7 +93,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         extensions: { upstream: options.name },
       });
     }
-    throw lastError!;
+    throw lastError;
   }
 
   return {

@@ -138,14 +138,10 @@ describe('createService', () => {
 
 describe('loadServiceConfig', () => {
   it('names every bad key at once', () => {
-    expect(() =>
-      loadServiceConfig(z.object({ DATABASE_URL: z.string().url() }), { PORT: 'eighty', DATABASE_URL: 'nope' }),
-    ).toThrow(ConfigError);
-    try {
+    const load = () =>
       loadServiceConfig(z.object({ DATABASE_URL: z.string().url() }), { PORT: 'eighty', DATABASE_URL: 'nope' });
-    } catch (e) {
-      expect((e as ConfigError).problems.map(p => p.split(':')[0]).sort()).toEqual(['DATABASE_URL', 'PORT']);
-    }
+    expect(load).toThrow(ConfigError);
+    expect(load).toThrow(/^invalid configuration: (?=.*PORT: )(?=.*DATABASE_URL: )/);
   });
 });
 

@@ -80,7 +80,10 @@ export function createService<C extends BaseConfig>(options: ServiceOptions<C>):
       logger,
       genReqId: req => (req as unknown as { id: string }).id,
       autoLogging: { ignore: req => req.url === '/healthz' || req.url === '/metrics' },
-      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+      customLogLevel: (_req, res, err) => {
+        if (err || res.statusCode >= 500) return 'error';
+        return res.statusCode >= 400 ? 'warn' : 'info';
+      },
     }),
   );
   app.use((req, res, next) => {
