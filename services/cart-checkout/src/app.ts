@@ -20,6 +20,7 @@ import {
 import { OutboxRelay } from './outbox/OutboxRelay';
 import { kafkaSink, notificationSink, stockReleaseSink } from './outbox/sinks';
 import { cartCheckoutRoutes } from './http/routes';
+import { ensureTopics } from './events/topics';
 
 export const cartCheckoutConfigSchema = z.object({
   DATABASE_URL: z.string().min(1),
@@ -35,7 +36,12 @@ export const cartCheckoutConfigSchema = z.object({
   PRODUCT_SERVICE_URL: z.string().url().default('http://127.0.0.1:3002'),
   /** Unset: notifications wait in the outbox until it is configured. */
   NOTIFICATION_SERVICE_URL: z.string().url().optional(),
-  JWT_PUBLIC_KEY: z.string().min(1),
+  /** PEM public key of the token signer; when unset, keys come from JWT_JWKS_URL. */
+  JWT_PUBLIC_KEY: z.string().min(1).optional(),
+  JWT_JWKS_URL: z
+    .string()
+    .url()
+    .default('http://127.0.0.1:3001/.well-known/jwks.json'),
   JWT_ISSUER: z.string().min(1).default('user-service'),
   JWT_AUDIENCE: z.string().min(1).default('platform'),
   /** Signs the short-lived `service` token this service presents to product- and notification-service. */
@@ -63,7 +69,9 @@ export async function createCartCheckoutService(config: CartCheckoutConfig) {
   await migrate(pool, migrations);
 
   const verifier = await createJwtVerifier({
-    publicKeyPem: config.JWT_PUBLIC_KEY,
+    ...(config.JWT_PUBLIC_KEY
+      ? { publicKeyPem: config.JWT_PUBLIC_KEY }
+      : { jwksUrl: config.JWT_JWKS_URL }),
     issuer: config.JWT_ISSUER,
     audience: config.JWT_AUDIENCE,
   });
@@ -171,9 +179,22 @@ export async function createCartCheckoutService(config: CartCheckoutConfig) {
     pool,
     checkout,
     relays,
+    /** Background work next to HTTP: the outbox relays. */
+    startWorkers() {
+      // The relay retries until Kafka answers, so a broker that is down at start-up is no reason to fail.
+      ensureTopics(kafka, [
+        { topic: config.ORDERS_TOPIC, numPartitions: 3 },
+      ]).catch(error =>
+        service.logger.warn(
+          { err: error },
+          `could not ensure topic ${config.ORDERS_TOPIC}; the relay will retry`,
+        ),
+      );
+      relays.forEach(relay => relay.start());
+    },
     async start() {
       const address = await service.start();
-      relays.forEach(relay => relay.start());
+      this.startWorkers();
       return address;
     },
     stop: () => service.stop(),

@@ -1,3 +1,6 @@
+import { runService } from '@platform/service-kit';
+import { createCartCheckoutService, loadCartCheckoutConfig } from './app';
+
 export {
   createCartCheckoutService,
   loadCartCheckoutConfig,
@@ -7,12 +10,10 @@ export type { CartCheckoutConfig } from './app';
 export type { Order, OrderEvent } from './orders/model';
 
 async function main(): Promise<void> {
-  const { createCartCheckoutService, loadCartCheckoutConfig } = await import(
-    './app'
-  );
   const app = await createCartCheckoutService(loadCartCheckoutConfig());
-  const { url } = await app.start();
-  app.service.logger.info({ url }, 'cart-checkout-service listening');
+  // runService stops gracefully on SIGTERM/SIGINT: HTTP drains first, then the workers' shutdown hooks run.
+  await runService(app.service);
+  app.startWorkers();
 }
 
 if (require.main === module) {

@@ -11,6 +11,7 @@ import {
 import { ProductStore } from './products/ProductStore';
 import { StockReservations } from './stock/StockReservations';
 import { ProductEventRelay } from './events/ProductEventRelay';
+import { ensureTopics } from './events/topics';
 import { productRoutes } from './http/routes';
 
 export const productConfigSchema = z.object({
@@ -19,7 +20,12 @@ export const productConfigSchema = z.object({
   KAFKA_BROKERS: z.string().min(1),
   PRODUCTS_TOPIC: z.string().min(1).default('products'),
   OUTBOX_POLL_MS: z.coerce.number().int().positive().default(250),
-  JWT_PUBLIC_KEY: z.string().min(1),
+  /** PEM public key of the token signer; when unset, keys come from JWT_JWKS_URL. */
+  JWT_PUBLIC_KEY: z.string().min(1).optional(),
+  JWT_JWKS_URL: z
+    .string()
+    .url()
+    .default('http://127.0.0.1:3001/.well-known/jwks.json'),
   JWT_ISSUER: z.string().min(1).default('user-service'),
   JWT_AUDIENCE: z.string().min(1).default('platform'),
 });
@@ -46,7 +52,9 @@ export async function createProductService(config: ProductServiceConfig) {
   const reservations = new StockReservations(db, store);
 
   const verifier = await createJwtVerifier({
-    publicKeyPem: config.JWT_PUBLIC_KEY,
+    ...(config.JWT_PUBLIC_KEY
+      ? { publicKeyPem: config.JWT_PUBLIC_KEY }
+      : { jwksUrl: config.JWT_JWKS_URL }),
     issuer: config.JWT_ISSUER,
     audience: config.JWT_AUDIENCE,
   });
@@ -99,10 +107,23 @@ export async function createProductService(config: ProductServiceConfig) {
     store,
     relay: eventRelay,
     db,
+    /** Background work next to HTTP: the outbox relay (its topic is created when missing). */
+    startWorkers() {
+      // Writes do not need Kafka (changes wait in the outbox), so a broker that is down is no reason to fail.
+      ensureTopics(kafka, [
+        { topic: config.PRODUCTS_TOPIC, numPartitions: 3 },
+      ]).catch(error =>
+        service.logger.warn(
+          { err: error },
+          `could not ensure topic ${config.PRODUCTS_TOPIC}; the relay will retry`,
+        ),
+      );
+      eventRelay.start();
+    },
     /** Starts HTTP and the relay. */
     async start() {
       const address = await service.start();
-      eventRelay.start();
+      this.startWorkers();
       return address;
     },
     stop: () => service.stop(),

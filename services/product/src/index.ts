@@ -1,3 +1,6 @@
+import { runService } from '@platform/service-kit';
+import { createProductService, loadProductConfig } from './app';
+
 export {
   createProductService,
   loadProductConfig,
@@ -8,10 +11,10 @@ export type { Product } from './products/model';
 export type { ProductChangeEvent } from './events/productEvents';
 
 async function main(): Promise<void> {
-  const { createProductService, loadProductConfig } = await import('./app');
   const app = await createProductService(loadProductConfig());
-  const { url } = await app.start();
-  app.service.logger.info({ url }, 'product-service listening');
+  // runService stops gracefully on SIGTERM/SIGINT: HTTP drains first, then the workers' shutdown hooks run.
+  await runService(app.service);
+  await app.startWorkers();
 }
 
 if (require.main === module) {

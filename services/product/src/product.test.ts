@@ -170,31 +170,28 @@ describe('products CRUD', () => {
       price: 20,
       stock: 3,
     });
+    // Changes made between two relay passes are published as one event with the latest state, so
+    // wait for each event before the next change to see one event per change.
+    const eventsOf = (count: number) =>
+      eventually(
+        () => {
+          const found = events.records.filter(
+            record => record.key === product.id,
+          );
+          return found.length >= count ? found : undefined;
+        },
+        20_000,
+        `${count} event(s) for ${product.id}`,
+      );
+    await eventsOf(1);
     await call('PATCH', `/products/${product.id}`, {
       token: adminToken,
       body: { name: 'Event Lamp XL' },
     });
-    // Let the relay publish the update before deleting, so each change is a separate event.
-    await eventually(
-      () =>
-        events.records.filter(r => r.key === product.id).length >= 2
-          ? true
-          : undefined,
-      20_000,
-      'two events',
-    );
+    await eventsOf(2);
     await call('DELETE', `/products/${product.id}`, { token: adminToken });
 
-    const mine = await eventually(
-      () => {
-        const found = events.records.filter(
-          record => record.key === product.id,
-        );
-        return found.length >= 3 ? found : undefined;
-      },
-      20_000,
-      'three events',
-    );
+    const mine = await eventsOf(3);
     const values = mine.map(record => JSON.parse(record.value));
     values.forEach(expectProductEvent);
     expect(values.map(value => value.type)).toEqual([
@@ -217,6 +214,50 @@ describe('products CRUD', () => {
         .countDocuments({ _id: product.id } as never)) === 0
         ? true
         : undefined,
+    );
+  });
+  it('never loses a change: after a burst of updates the latest version reaches Kafka', async () => {
+    const product = await createProduct({
+      name: 'Burst 0',
+      category: 'burst',
+      price: 1,
+      stock: 1,
+    });
+    await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        call('PATCH', `/products/${product.id}`, {
+          token: adminToken,
+          body: { name: `Burst ${i + 1}` },
+        }),
+      ),
+    );
+    const final = await (await call('GET', `/products/${product.id}`)).json();
+    const last = await eventually(
+      () =>
+        events.records.find(
+          record =>
+            record.key === product.id &&
+            record.headers?.['product-version']?.toString() === '11',
+        ),
+      20_000,
+      'version 11 on the topic',
+    );
+    expect(JSON.parse(last.value).product.name).toBe(final.name);
+    const versions = events.records
+      .filter(record => record.key === product.id)
+      .map(record => Number(record.headers?.['product-version']?.toString()));
+    expect(versions).toEqual([...versions].sort((a, b) => a - b));
+    // The marker clears once the relay has recorded the publication.
+    await eventually(
+      async () =>
+        (await app.db.collection('products').countDocuments({
+          _id: product.id,
+          pendingPublish: true,
+        } as never)) === 0
+          ? true
+          : undefined,
+      10_000,
+      'the outbox marker to clear',
     );
   });
 });

@@ -10,6 +10,7 @@ import { databaseUrl, ensureDatabase } from './db/database';
 import { PostgresSearchIndex } from './index/PostgresSearchIndex';
 import type { SearchIndex } from './index/SearchIndex';
 import { ProductEventConsumer } from './sync/ProductEventConsumer';
+import { ensureTopics } from './events/topics';
 import { searchRoutes } from './http/routes';
 
 export const searchConfigSchema = z.object({
@@ -65,6 +66,7 @@ export async function createSearchService(config: SearchServiceConfig) {
     clientId: 'search-service',
     logger: service.logger,
   });
+  const dlqTopic = config.PRODUCTS_DLQ_TOPIC ?? `${config.PRODUCTS_TOPIC}.dlq`;
   const sync =
     config.SEARCH_SYNC_ENABLED === 'true'
       ? new ProductEventConsumer({
@@ -76,7 +78,7 @@ export async function createSearchService(config: SearchServiceConfig) {
           }),
           index,
           topic: config.PRODUCTS_TOPIC,
-          dlqTopic: config.PRODUCTS_DLQ_TOPIC ?? `${config.PRODUCTS_TOPIC}.dlq`,
+          dlqTopic,
           consumerGroup: config.SEARCH_CONSUMER_GROUP,
           logger: service.logger,
         })
@@ -90,9 +92,18 @@ export async function createSearchService(config: SearchServiceConfig) {
   return {
     service,
     index,
+    /** Background work next to HTTP: the `products` consumer (its topics are created when missing). */
+    async startWorkers() {
+      if (!sync) return;
+      await ensureTopics(kafka, [
+        { topic: config.PRODUCTS_TOPIC, numPartitions: 3 },
+        { topic: dlqTopic, numPartitions: 1 },
+      ]);
+      await sync.start();
+    },
     async start() {
       const address = await service.start();
-      await sync?.start();
+      await this.startWorkers();
       return address;
     },
     stop: () => service.stop(),

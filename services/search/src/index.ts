@@ -1,3 +1,6 @@
+import { runService } from '@platform/service-kit';
+import { createSearchService, loadSearchConfig } from './app';
+
 export {
   createSearchService,
   loadSearchConfig,
@@ -13,10 +16,10 @@ export type {
 export { PostgresSearchIndex } from './index/PostgresSearchIndex';
 
 async function main(): Promise<void> {
-  const { createSearchService, loadSearchConfig } = await import('./app');
   const app = await createSearchService(loadSearchConfig());
-  const { url } = await app.start();
-  app.service.logger.info({ url }, 'search-service listening');
+  // runService stops gracefully on SIGTERM/SIGINT: HTTP drains first, then the workers' shutdown hooks run.
+  await runService(app.service);
+  await app.startWorkers();
 }
 
 if (require.main === module) {

@@ -10,8 +10,15 @@ import {
   eventually,
   infraEnv,
   testKafka,
+  testKeyPair,
   uniqueSuffix,
 } from '@platform/product-service/src/__testUtils__/testSupport';
+import { MongoClient } from 'mongodb';
+import { createJwtIssuer } from '@platform/service-kit';
+import {
+  createProductService,
+  loadProductConfig,
+} from '@platform/product-service';
 import { createSearchService, loadSearchConfig } from './app';
 import { databaseUrl } from './db/database';
 
@@ -390,5 +397,102 @@ describe('sync from product events', () => {
     } finally {
       await dlq.stop();
     }
+  });
+});
+
+describe('end to end with product-service', () => {
+  const productDatabase = `product_test_${suffix}`;
+  let product: Awaited<ReturnType<typeof createProductService>>;
+  let productUrl: string;
+  let adminToken: string;
+
+  beforeAll(async () => {
+    const keys = testKeyPair();
+    product = await createProductService(
+      loadProductConfig({
+        ...infraEnv(),
+        PORT: '0',
+        LOG_LEVEL: 'error',
+        MONGODB_DATABASE: productDatabase,
+        PRODUCTS_TOPIC: topic,
+        OUTBOX_POLL_MS: '100',
+        JWT_PUBLIC_KEY: keys.publicKeyPem,
+      }),
+    );
+    productUrl = (await product.start()).url;
+    const issuer = await createJwtIssuer({
+      privateKeyPem: keys.privateKeyPem,
+      issuer: 'user-service',
+      audience: 'platform',
+      ttlSeconds: 600,
+    });
+    adminToken = await issuer.sign({ sub: randomUUID(), roles: ['admin'] });
+  });
+
+  afterAll(async () => {
+    await product?.stop();
+    const mongo = new MongoClient(infraEnv().MONGODB_URI);
+    await mongo.connect();
+    await mongo.db(productDatabase).dropDatabase();
+    await mongo.close();
+  });
+
+  async function admin(method: string, path: string, body?: unknown) {
+    const response = await fetch(`${productUrl}${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${adminToken}`,
+        'content-type': 'application/json',
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    expect(response.ok).toBe(true);
+    return response.status === 204 ? undefined : response.json();
+  }
+
+  const hitsFor = async (q: string) =>
+    (await search(`q=${encodeURIComponent(q)}&category=e2e-${suffix}`)).items;
+
+  it('finds a product created, renamed and deleted through the product API', async () => {
+    const created = await admin('POST', '/products', {
+      name: 'Titanium Camping Spork',
+      category: `e2e-${suffix}`,
+      price: 14.5,
+      stock: 3,
+      tags: ['camping'],
+    });
+    const found = await eventually(
+      async () => {
+        const hits = await hitsFor('spork');
+        return hits.length ? hits : undefined;
+      },
+      30_000,
+      'the new product in search',
+    );
+    expect(found).toEqual([
+      expect.objectContaining({
+        id: created.id,
+        name: 'Titanium Camping Spork',
+        price: 14.5,
+        tags: ['camping'],
+      }),
+    ]);
+
+    await admin('PATCH', `/products/${created.id}`, {
+      name: 'Titanium Camping Spoon',
+    });
+    await eventually(
+      async () => ((await hitsFor('spoon')).length === 1 ? true : undefined),
+      30_000,
+      'the rename',
+    );
+    expect(await hitsFor('spork')).toEqual([]);
+
+    await admin('DELETE', `/products/${created.id}`);
+    await eventually(
+      async () => ((await hitsFor('spoon')).length === 0 ? true : undefined),
+      30_000,
+      'the deletion',
+    );
   });
 });

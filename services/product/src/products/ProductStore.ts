@@ -196,18 +196,26 @@ export class ProductStore {
   }
 
   /**
-   * Records that `version` was published. Guarded by the version: if the product changed meanwhile the
-   * marker stays set and the relay publishes the newer version on its next pass, so no change is lost.
+   * Records that `doc.version` was published. If the product changed meanwhile, the marker stays set and
+   * the relay publishes the newer version on its next pass, so no change is lost; `publishedVersion`
+   * still moves on, so that next event is an update, not a second creation.
    */
   async markPublished(doc: ProductDocument): Promise<void> {
     await this.locks.withLock(doc._id, async () => {
-      if (doc.deleted) {
-        await this.collection.deleteOne({ _id: doc._id, version: doc.version });
+      const current = await this.collection.findOne({ _id: doc._id });
+      if (!current || current.publishedVersion >= doc.version) return;
+      if (current.deleted && current.version === doc.version) {
+        await this.collection.deleteOne({ _id: doc._id });
         return;
       }
       await this.collection.updateOne(
-        { _id: doc._id, version: doc.version },
-        { $set: { pendingPublish: false, publishedVersion: doc.version } },
+        { _id: doc._id },
+        {
+          $set: {
+            publishedVersion: doc.version,
+            pendingPublish: current.version !== doc.version,
+          },
+        },
       );
     });
   }
