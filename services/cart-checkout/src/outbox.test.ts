@@ -162,3 +162,51 @@ it('publishes nothing for a checkout that did not commit', async () => {
   );
   expect(rows[0].n).toBe(0);
 });
+
+it('publishes orders committed before a crash exactly once, from the instance that replaces it', async () => {
+  // Kafka unreachable for this instance's relay: orders commit, their events wait in the outbox.
+  await kafkaPort.close();
+  await h.restartCartCheckout({ outboxKafkaBrokers: kafkaPort.address });
+  const product = await h.createProduct({
+    name: 'Crash Item',
+    category: 'outage',
+    price: 2,
+    stock: 100,
+  });
+  const orderIds: string[] = [];
+  for (let i = 0; i < 3; i++) {
+    const { token } = await h.newCustomer();
+    await h.call('POST', '/cart', {
+      token,
+      body: { productId: product.id, quantity: 1 },
+    });
+    const response = await h.call('POST', '/checkout', {
+      token,
+      headers: { 'Idempotency-Key': `crash-${randomUUID()}` },
+    });
+    expect(response.status).toBe(201);
+    orderIds.push((await response.json()).id);
+  }
+  expect(await h.cartCheckout.relays[0].backlog()).toBe(3);
+
+  // The process goes away before publishing; its replacement reaches Kafka.
+  const topic = await collectTopic(h.kafka, h.ordersTopic);
+  try {
+    await h.restartCartCheckout();
+    await eventually(
+      () =>
+        orderIds.every(id => topic.records.some(record => record.key === id))
+          ? true
+          : undefined,
+      60_000,
+      'the pending orders on the topic',
+    );
+    await new Promise(resolve => setTimeout(resolve, 2_000));
+    for (const id of orderIds) {
+      expect(topic.records.filter(record => record.key === id)).toHaveLength(1);
+    }
+    expect(await h.cartCheckout.relays[0].backlog()).toBe(0);
+  } finally {
+    await topic.stop();
+  }
+});

@@ -51,26 +51,29 @@ export async function startHarness(options: HarnessOptions = {}) {
   );
   const productUrl = (await product.start()).url;
 
-  const cartCheckout = await createCartCheckoutService(
-    loadCartCheckoutConfig({
-      ...env,
-      PORT: '0',
-      LOG_LEVEL: 'error',
-      ORDERS_DATABASE: ordersDatabase,
-      ORDERS_TOPIC: ordersTopic,
-      OUTBOX_POLL_MS: '100',
-      ...(options.outboxKafkaBrokers
-        ? { OUTBOX_KAFKA_BROKERS: options.outboxKafkaBrokers }
-        : {}),
-      ...(options.notificationServiceUrl
-        ? { NOTIFICATION_SERVICE_URL: options.notificationServiceUrl }
-        : {}),
-      PRODUCT_SERVICE_URL: productUrl,
-      JWT_PUBLIC_KEY: keys.publicKeyPem,
-      SERVICE_JWT_PRIVATE_KEY: keys.privateKeyPem,
-    }),
-  );
-  const baseUrl = (await cartCheckout.start()).url;
+  const startCartCheckout = async (instance: HarnessOptions) => {
+    const app = await createCartCheckoutService(
+      loadCartCheckoutConfig({
+        ...env,
+        PORT: '0',
+        LOG_LEVEL: 'error',
+        ORDERS_DATABASE: ordersDatabase,
+        ORDERS_TOPIC: ordersTopic,
+        OUTBOX_POLL_MS: '100',
+        ...(instance.outboxKafkaBrokers
+          ? { OUTBOX_KAFKA_BROKERS: instance.outboxKafkaBrokers }
+          : {}),
+        ...(instance.notificationServiceUrl
+          ? { NOTIFICATION_SERVICE_URL: instance.notificationServiceUrl }
+          : {}),
+        PRODUCT_SERVICE_URL: productUrl,
+        JWT_PUBLIC_KEY: keys.publicKeyPem,
+        SERVICE_JWT_PRIVATE_KEY: keys.privateKeyPem,
+      }),
+    );
+    return { app, url: (await app.start()).url };
+  };
+  let { app: cartCheckout, url: baseUrl } = await startCartCheckout(options);
 
   const issuer = await createJwtIssuer({
     privateKeyPem: keys.privateKeyPem,
@@ -149,6 +152,12 @@ export async function startHarness(options: HarnessOptions = {}) {
     return (await response.json()).stock;
   }
 
+  /** Stops this instance (as a crash would, from the database's point of view) and starts another on the same database. */
+  async function restartCartCheckout(instance: HarnessOptions = {}) {
+    await cartCheckout.stop();
+    ({ app: cartCheckout, url: baseUrl } = await startCartCheckout(instance));
+  }
+
   async function stop() {
     await cartCheckout.stop();
     await product.stop();
@@ -166,13 +175,18 @@ export async function startHarness(options: HarnessOptions = {}) {
   }
 
   return {
-    baseUrl,
+    get baseUrl() {
+      return baseUrl;
+    },
     productUrl,
     ordersTopic,
     kafka,
     adminToken,
     ordersPool,
-    cartCheckout,
+    get cartCheckout() {
+      return cartCheckout;
+    },
+    restartCartCheckout,
     expectContract: contractValidator('cart-checkout-api'),
     newCustomer,
     call,
