@@ -19,6 +19,7 @@ import {
 } from './clients/httpProductCatalog';
 import { OutboxRelay } from './outbox/OutboxRelay';
 import { kafkaSink, notificationSink, stockReleaseSink } from './outbox/sinks';
+import { outboxMetrics } from './outbox/outboxMetrics';
 import { cartCheckoutRoutes } from './http/routes';
 import { ensureTopics } from './events/topics';
 
@@ -131,9 +132,11 @@ export async function createCartCheckoutService(config: CartCheckoutConfig) {
       retry: { retries: 2, initialRetryTime: 200 },
     },
   });
+  const relayMetrics = outboxMetrics(service.metrics.registry, pool);
   relays.push(
     new OutboxRelay({
       pool,
+      ...relayMetrics('kafka'),
       sink: kafkaSink(
         kafka.producer({
           idempotent: true,
@@ -146,6 +149,7 @@ export async function createCartCheckoutService(config: CartCheckoutConfig) {
     }),
     new OutboxRelay({
       pool,
+      ...relayMetrics('stock-release'),
       sink: stockReleaseSink(serviceCaller(products, serviceTokens)),
       logger: service.logger,
       pollIntervalMs: config.OUTBOX_POLL_MS,
@@ -162,6 +166,7 @@ export async function createCartCheckoutService(config: CartCheckoutConfig) {
     relays.push(
       new OutboxRelay({
         pool,
+        ...relayMetrics('notification'),
         sink: notificationSink(serviceCaller(notifications, serviceTokens)),
         logger: service.logger,
         pollIntervalMs: config.OUTBOX_POLL_MS,

@@ -94,6 +94,12 @@ it('accepts orders while Kafka is unreachable and publishes each exactly once wh
     'a failed delivery attempt',
   );
   expect(await relay.backlog()).toBe(5);
+  // The outage is visible to operators while checkout keeps working.
+  const during = await (await fetch(`${h.baseUrl}/metrics`)).text();
+  expect(during).toMatch(/outbox_pending_rows\{destination="kafka"[^}]*\} 5\b/);
+  expect(during).toMatch(
+    /outbox_delivery_failures_total\{destination="kafka"[^}]*\} [1-9]/,
+  );
   const topic = await collectTopic(h.kafka, h.ordersTopic);
   try {
     await new Promise(resolve => setTimeout(resolve, 1_000));
@@ -114,6 +120,13 @@ it('accepts orders while Kafka is unreachable and publishes each exactly once wh
     await new Promise(resolve => setTimeout(resolve, 2_000));
     const keys = topic.records.map(record => record.key).sort();
     expect(keys).toEqual([...orderIds].sort());
+    const after = await (await fetch(`${h.baseUrl}/metrics`)).text();
+    expect(after).toMatch(
+      /outbox_delivered_total\{destination="kafka"[^}]*\} 5\b/,
+    );
+    expect(after).not.toMatch(
+      /outbox_pending_rows\{destination="kafka"[^}]*\} [1-9]/,
+    );
     expect(
       topic.records.map(record => JSON.parse(record.value).status),
     ).toEqual(Array(5).fill('pending'));

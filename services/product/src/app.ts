@@ -12,6 +12,7 @@ import { ProductStore } from './products/ProductStore';
 import { StockReservations } from './stock/StockReservations';
 import { ProductEventRelay } from './events/ProductEventRelay';
 import { ensureTopics } from './events/topics';
+import { productEventMetrics } from './events/eventMetrics';
 import { productRoutes } from './http/routes';
 
 export const productConfigSchema = z.object({
@@ -87,6 +88,7 @@ export async function createProductService(config: ProductServiceConfig) {
   });
   const eventRelay = new ProductEventRelay({
     store,
+    ...productEventMetrics(service.metrics.registry, store),
     producer: kafka.producer({
       idempotent: true,
       maxInFlightRequests: 1,

@@ -551,6 +551,9 @@ describe('operations endpoints', () => {
     await expectContract('GET', ready);
     const metrics = await call('GET', '/metrics');
     expect(metrics.status).toBe(200);
-    expect(await metrics.text()).toContain('http_requests_total');
+    const text = await metrics.text();
+    expect(text).toContain('http_requests_total');
+    expect(text).toMatch(/product_events_published_total\{[^}]*\} [1-9]/);
+    expect(text).toMatch(/product_events_pending\{[^}]*\} \d+/);
   });
 });

@@ -11,6 +11,7 @@ import { PostgresSearchIndex } from './index/PostgresSearchIndex';
 import type { SearchIndex } from './index/SearchIndex';
 import { ProductEventConsumer } from './sync/ProductEventConsumer';
 import { ensureTopics } from './events/topics';
+import { Counter } from 'prom-client';
 import { searchRoutes } from './http/routes';
 
 export const searchConfigSchema = z.object({
@@ -67,6 +68,12 @@ export async function createSearchService(config: SearchServiceConfig) {
     logger: service.logger,
   });
   const dlqTopic = config.PRODUCTS_DLQ_TOPIC ?? `${config.PRODUCTS_TOPIC}.dlq`;
+  const syncRecords = new Counter({
+    name: 'search_sync_records_total',
+    help: 'Product events consumed, by result: indexed, stale (older than the index) or dead-lettered',
+    labelNames: ['result'],
+    registers: [service.metrics.registry],
+  });
   const sync =
     config.SEARCH_SYNC_ENABLED === 'true'
       ? new ProductEventConsumer({
@@ -81,6 +88,7 @@ export async function createSearchService(config: SearchServiceConfig) {
           dlqTopic,
           consumerGroup: config.SEARCH_CONSUMER_GROUP,
           logger: service.logger,
+          onRecord: result => syncRecords.inc({ result }),
         })
       : undefined;
 

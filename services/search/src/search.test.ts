@@ -341,6 +341,10 @@ describe('sync from product events', () => {
       (await indexedVersion(marker)) === 2 ? true : undefined,
     );
     expect((await search('q=kettle&category=kitchen')).total).toBe(0);
+    const metrics = await (await fetch(`${baseUrl}/metrics`)).text();
+    expect(metrics).toMatch(
+      /search_sync_records_total\{result="stale"[^}]*\} [1-9]/,
+    );
   });
 
   it('sends poison messages to the dead-letter topic and keeps consuming', async () => {

@@ -34,6 +34,9 @@ export interface OutboxRelayOptions {
   logger: Logger;
   pollIntervalMs?: number;
   maxBackoffMs?: number;
+  /** Told how many rows each successful batch delivered, and of every failed batch (for metrics). */
+  onDelivered?: (count: number) => void;
+  onFailed?: () => void;
 }
 
 /**
@@ -117,6 +120,7 @@ export class OutboxRelay {
           ],
         );
         await client.query('COMMIT');
+        this.options.onFailed?.();
         throw error;
       }
       await client.query(
@@ -124,6 +128,7 @@ export class OutboxRelay {
         [ids],
       );
       await client.query('COMMIT');
+      this.options.onDelivered?.(rows.length);
       logger.debug(
         { destination: sink.destination, count: rows.length },
         'outbox rows delivered',

@@ -12,6 +12,9 @@ export interface ProductEventRelayOptions {
   pollIntervalMs?: number;
   batchSize?: number;
   maxBackoffMs?: number;
+  /** Told how many products each pass published, and of every failed pass (for metrics). */
+  onPublished?: (count: number) => void;
+  onFailed?: () => void;
 }
 
 /**
@@ -81,6 +84,7 @@ export class ProductEventRelay {
       }),
     });
     for (const doc of docs) await store.markPublished(doc);
+    this.options.onPublished?.(docs.length);
     return docs.length;
   }
 
@@ -92,6 +96,7 @@ export class ProductEventRelay {
         this.failures = 0;
       } catch (error) {
         this.failures += 1;
+        this.options.onFailed?.();
         this.options.logger.warn(
           { err: error, failures: this.failures },
           'product event relay: publish failed, will retry',

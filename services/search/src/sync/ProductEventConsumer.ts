@@ -17,6 +17,8 @@ export interface ProductEventConsumerOptions {
   dlqTopic: string;
   consumerGroup: string;
   logger: Logger;
+  /** Told what became of each record (for metrics). */
+  onRecord?: (result: 'indexed' | 'stale' | 'dead-lettered') => void;
 }
 
 class PoisonMessage extends Error {
@@ -131,8 +133,11 @@ export class ProductEventConsumer {
 
   private async apply(message: KafkaMessage): Promise<void> {
     const { type, product } = parseProductRecord(message);
-    if (type === 'delete') await this.options.index.delete(product);
-    else await this.options.index.upsert(product);
+    const applied =
+      type === 'delete'
+        ? await this.options.index.delete(product)
+        : await this.options.index.upsert(product);
+    this.options.onRecord?.(applied ? 'indexed' : 'stale');
   }
 
   private async deadLetter(
@@ -141,7 +146,8 @@ export class ProductEventConsumer {
     message: KafkaMessage,
     error: PoisonMessage,
   ) {
-    const { dlqProducer, dlqTopic, consumerGroup, logger } = this.options;
+    const { dlqProducer, dlqTopic, consumerGroup, logger, onRecord } =
+      this.options;
     const value = message.value ?? Buffer.alloc(0);
     const utf8 = value.toString('utf8');
     const isUtf8 = Buffer.from(utf8, 'utf8').equals(value);
@@ -176,5 +182,6 @@ export class ProductEventConsumer {
         },
       ],
     });
+    onRecord?.('dead-lettered');
   }
 }
