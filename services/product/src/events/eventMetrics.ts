@@ -11,14 +11,18 @@ export function productEventMetrics(
   registry: Registry,
   store: ProductStore,
 ): Pick<ProductEventRelayOptions, 'onPublished' | 'onFailed'> {
-  new Gauge({
-    name: 'product_events_pending',
-    help: 'Products with a change not yet published to Kafka',
-    registers: [registry],
-    async collect() {
-      this.set(await store.collection.countDocuments({ pendingPublish: true }));
-    },
-  });
+  registry.registerMetric(
+    new Gauge({
+      name: 'product_events_pending',
+      help: 'Products with a change not yet published to Kafka',
+      registers: [],
+      async collect() {
+        this.set(
+          await store.collection.countDocuments({ pendingPublish: true }),
+        );
+      },
+    }),
+  );
   const published = new Counter({
     name: 'product_events_published_total',
     help: 'Product change events published to Kafka',
