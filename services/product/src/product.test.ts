@@ -25,6 +25,7 @@ const expectProductEvent = eventValidator('ProductChangeEvent');
 const kafka = testKafka('product-service-test');
 
 let app: Awaited<ReturnType<typeof createProductService>>;
+let config: ReturnType<typeof loadProductConfig>;
 let baseUrl: string;
 let adminToken: string;
 let serviceToken: string;
@@ -62,7 +63,7 @@ async function productCount(): Promise<number> {
 beforeAll(async () => {
   const env = infraEnv();
   await createTopics(kafka, [topic]);
-  const config = loadProductConfig({
+  config = loadProductConfig({
     ...env,
     PORT: '0',
     LOG_LEVEL: 'error',
@@ -544,6 +545,24 @@ describe('stock reservations', () => {
 });
 
 describe('operations endpoints', () => {
+  it('starts again on an existing database (indexes already there) and serves its data', async () => {
+    const product = await createProduct({
+      name: 'Survives Restarts',
+      category: 'ops',
+      price: 3,
+      stock: 1,
+    });
+    const second = await createProductService(config);
+    const { url } = await second.service.start();
+    try {
+      const response = await fetch(`${url}/products/${product.id}`);
+      expect(response.status).toBe(200);
+      expect((await response.json()).name).toBe('Survives Restarts');
+    } finally {
+      await second.stop();
+    }
+  });
+
   it('serves health, readiness and metrics as the contract says', async () => {
     await expectContract('GET', await call('GET', '/healthz'));
     const ready = await call('GET', '/readyz');

@@ -47,14 +47,29 @@ export class ProductStore {
     });
   }
 
+  /**
+   * Creates the missing indexes only: FerretDB 1.24 drops the connection when `createIndexes` names an
+   * index that already exists, so a restart must not ask for them again.
+   */
   async ensureIndexes(): Promise<void> {
-    await this.collection.createIndexes([
+    const wanted = [
       { key: { category: 1, price: 1 }, name: 'category_price' },
       { key: { price: 1 }, name: 'price' },
       { key: { nameNormalized: 1 }, name: 'name' },
       { key: { tags: 1 }, name: 'tags' },
       { key: { pendingPublish: 1 }, name: 'pending_publish' },
-    ]);
+    ];
+    const existing = await this.collection
+      .listIndexes()
+      .toArray()
+      .catch((error: { code?: number }) => {
+        // NamespaceNotFound: the collection does not exist yet, so it has no indexes.
+        if (error.code === 26) return [];
+        throw error;
+      });
+    const names = new Set(existing.map(index => index.name as string));
+    const missing = wanted.filter(index => !names.has(index.name));
+    if (missing.length) await this.collection.createIndexes(missing);
   }
 
   async create(
