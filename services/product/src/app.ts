@@ -21,6 +21,8 @@ export const productConfigSchema = z.object({
   KAFKA_BROKERS: z.string().min(1),
   PRODUCTS_TOPIC: z.string().min(1).default('products'),
   OUTBOX_POLL_MS: z.coerce.number().int().positive().default(250),
+  /** How long a public list page may be served from memory; 0 turns the cache off. */
+  PRODUCT_LIST_CACHE_MS: z.coerce.number().int().min(0).default(1000),
   /** PEM public key of the token signer; when unset, keys come from JWT_JWKS_URL. */
   JWT_PUBLIC_KEY: z.string().min(1).optional(),
   JWT_JWKS_URL: z
@@ -78,6 +80,7 @@ export async function createProductService(config: ProductServiceConfig) {
         requireAdmin: requireAuth(verifier, { roles: ['admin'] }),
         requireService: requireAuth(verifier, { roles: ['service', 'admin'] }),
         onChange: () => relayHolder.relay?.nudge(),
+        listCacheMs: config.PRODUCT_LIST_CACHE_MS,
       }),
   });
 

@@ -318,6 +318,20 @@ describe('listing', () => {
     ).toHaveLength(0);
   });
 
+  it('serves repeated listings from a short cache that a write clears at once', async () => {
+    const fresh = `fresh-${suffix}`;
+    expect((await list(`category=${fresh}`)).items).toEqual([]);
+    const created = await createProduct({
+      name: 'Fresh',
+      category: fresh,
+      price: 1,
+      stock: 1,
+    });
+    expect(
+      (await list(`category=${fresh}`)).items.map((p: { id: string }) => p.id),
+    ).toEqual([created.id]);
+  });
+
   it('pages with an opaque cursor, every product exactly once', async () => {
     const seen: string[] = [];
     let cursor: string | null = null;

@@ -16,6 +16,7 @@ import type {
   ReservationItem,
 } from '../stock/StockReservations';
 import { decodeCursor, encodeCursor } from './cursor';
+import { ListCache } from './ListCache';
 
 export interface ProductRoutesDeps {
   store: ProductStore;
@@ -26,6 +27,8 @@ export interface ProductRoutesDeps {
   requireService: RequestHandler;
   /** Called after every write so the change is published without waiting for the next poll. */
   onChange: () => void;
+  /** How long a list page may be served from memory (0 = never). */
+  listCacheMs: number;
 }
 
 /** One query value as text; the contract validator may already have coerced it to a number. */
@@ -77,7 +80,14 @@ function listQuery(req: Request) {
 }
 
 export function productRoutes(router: Router, deps: ProductRoutesDeps): void {
-  const { store, reservations, requireAdmin, requireService, onChange } = deps;
+  const { store, reservations, requireAdmin, requireService } = deps;
+  const pages = new ListCache<{ items: Product[]; nextCursor: string | null }>(
+    deps.listCacheMs,
+  );
+  const onChange = () => {
+    pages.clear();
+    deps.onChange();
+  };
 
   router.post(
     '/products',
@@ -90,11 +100,15 @@ export function productRoutes(router: Router, deps: ProductRoutesDeps): void {
   );
 
   router.get('/products', async (req: Request, res: Response) => {
-    const page = await store.list(listQuery(req));
-    res.json({
-      items: page.items.map(toProduct),
-      nextCursor: page.lastId === null ? null : encodeCursor(page.lastId),
+    const query = listQuery(req);
+    const page = await pages.get(JSON.stringify(query), async () => {
+      const found = await store.list(query);
+      return {
+        items: found.items.map(toProduct),
+        nextCursor: found.lastId === null ? null : encodeCursor(found.lastId),
+      };
     });
+    res.json(page);
   });
 
   router.get('/products/:id', async (req: Request, res: Response) => {
