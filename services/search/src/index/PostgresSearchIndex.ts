@@ -42,11 +42,6 @@ const MIGRATIONS = [
   },
 ];
 
-interface Filters {
-  where: string[];
-  params: unknown[];
-}
-
 /**
  * PostgreSQL full-text search: name weighs A, tags B, category C; `websearch_to_tsquery` parses what
  * people type (quotes, OR, -word); `ts_rank_cd` orders by cover density.
@@ -76,110 +71,74 @@ export class PostgresSearchIndex implements SearchIndex {
     return (rowCount ?? 0) > 0;
   }
 
+  /**
+   * One round trip: the text match is computed once (a materialised CTE using the GIN index), then the
+   * page, the total and both facets are read from it. Each facet ignores its own filter, so the client
+   * can show the other choices with their counts.
+   */
   async query(query: SearchQuery): Promise<SearchResult> {
-    const q = query.q?.trim() ? query.q.trim() : undefined;
-    const build = (parts: {
-      text: boolean;
-      category: boolean;
-      price: boolean;
-    }): Filters => {
-      const filters: Filters = { where: ['NOT deleted'], params: [] };
-      const param = (value: unknown) => {
-        filters.params.push(value);
-        return `$${filters.params.length}`;
-      };
-      if (parts.text && q)
-        filters.where.push(
-          `document @@ websearch_to_tsquery('${TS_CONFIG}', ${param(q)})`,
-        );
-      if (parts.category && query.category !== undefined)
-        filters.where.push(`category = ${param(query.category)}`);
-      if (parts.price && query.minPrice !== undefined)
-        filters.where.push(`price >= ${param(query.minPrice)}`);
-      if (parts.price && query.maxPrice !== undefined)
-        filters.where.push(`price <= ${param(query.maxPrice)}`);
-      return filters;
-    };
-
-    const all = build({ text: true, category: true, price: true });
-    const rank = q
-      ? `ts_rank_cd(document, websearch_to_tsquery('${TS_CONFIG}', $${
-          all.params.length + 1
-        }), 32)`
-      : '0';
-    const hitsParams = [
-      ...all.params,
-      ...(q ? [q] : []),
-      query.limit,
-      query.offset,
-    ];
-    const n = hitsParams.length;
-    const hits = this.pool.query<{
-      id: string;
-      name: string;
-      category: string;
-      price: string;
-      tags: string[];
-      score: number;
+    const q = query.q?.trim() ? query.q.trim() : null;
+    const text = q
+      ? `, websearch_to_tsquery('${TS_CONFIG}', $1::text) AS tsq WHERE NOT p.deleted AND p.document @@ tsq`
+      : ' WHERE NOT p.deleted AND $1::text IS NULL';
+    const score = q ? 'ts_rank_cd(p.document, tsq, 32)' : '0::real';
+    const { rows } = await this.pool.query<{
       total: string;
+      items: {
+        id: string;
+        name: string;
+        category: string;
+        price: number;
+        tags: string[];
+        score: number;
+      }[];
+      categories: { value: string; count: number }[];
+      buckets: { bucket: number; count: number }[];
     }>(
-      `SELECT id, name, category, price, tags, ${rank} AS score, count(*) OVER () AS total
-         FROM search_products
-        WHERE ${all.where.join(' AND ')}
-        ORDER BY score DESC, name, id
-        LIMIT $${n - 1} OFFSET $${n}`,
-      hitsParams,
+      `WITH matched AS MATERIALIZED (
+         SELECT p.id, p.name, p.category, p.price, p.tags, ${score} AS score,
+                ($2::text IS NULL OR p.category = $2::text) AS in_category,
+                (($3::numeric IS NULL OR p.price >= $3::numeric) AND ($4::numeric IS NULL OR p.price <= $4::numeric)) AS in_price
+           FROM search_products p${text}
+       )
+       SELECT
+         (SELECT count(*) FROM matched WHERE in_category AND in_price) AS total,
+         (SELECT coalesce(json_agg(h), '[]'::json) FROM (
+            SELECT id, name, category, price, tags, score FROM matched
+             WHERE in_category AND in_price
+             ORDER BY score DESC, name, id LIMIT $5 OFFSET $6) h) AS items,
+         (SELECT coalesce(json_agg(c), '[]'::json) FROM (
+            SELECT category AS value, count(*) AS count FROM matched
+             WHERE in_price GROUP BY category ORDER BY count(*) DESC, category LIMIT 50) c) AS categories,
+         (SELECT coalesce(json_agg(b), '[]'::json) FROM (
+            SELECT width_bucket(price, $7::numeric[]) AS bucket, count(*) AS count FROM matched
+             WHERE in_category GROUP BY 1) b) AS buckets`,
+      [
+        q,
+        query.category ?? null,
+        query.minPrice ?? null,
+        query.maxPrice ?? null,
+        query.limit,
+        query.offset,
+        PRICE_BUCKET_EDGES.slice(1),
+      ],
     );
-    // Each facet ignores its own filter, so the client can show the other choices with their counts.
-    const byCategory = build({ text: true, category: false, price: true });
-    const categories = this.pool.query<{ value: string; count: string }>(
-      `SELECT category AS value, count(*) AS count FROM search_products
-        WHERE ${byCategory.where.join(' AND ')}
-        GROUP BY category ORDER BY count(*) DESC, category LIMIT 50`,
-      byCategory.params,
-    );
-    const byPrice = build({ text: true, category: true, price: false });
-    const thresholds = PRICE_BUCKET_EDGES.slice(1);
-    const buckets = this.pool.query<{ bucket: number; count: string }>(
-      `SELECT width_bucket(price, $${
-        byPrice.params.length + 1
-      }::numeric[]) AS bucket, count(*) AS count
-         FROM search_products WHERE ${byPrice.where.join(
-           ' AND ',
-         )} GROUP BY bucket`,
-      [...byPrice.params, thresholds],
-    );
-    const [hitRows, categoryRows, bucketRows] = await Promise.all([
-      hits,
-      categories,
-      buckets,
-    ]);
-
-    let total = hitRows.rows.length ? Number(hitRows.rows[0].total) : 0;
-    if (!hitRows.rows.length && query.offset > 0) {
-      const counted = await this.pool.query<{ count: string }>(
-        `SELECT count(*) AS count FROM search_products WHERE ${all.where.join(
-          ' AND ',
-        )}`,
-        all.params,
-      );
-      total = Number(counted.rows[0].count);
-    }
+    const [result] = rows;
     const counts = new Map(
-      bucketRows.rows.map(row => [Number(row.bucket), Number(row.count)]),
+      result.buckets.map(row => [Number(row.bucket), Number(row.count)]),
     );
     return {
-      total,
-      items: hitRows.rows.map(row => ({
-        id: row.id,
-        name: row.name,
-        category: row.category,
-        price: Number(row.price),
-        tags: row.tags,
-        score: Number(row.score),
+      total: Number(result.total),
+      items: result.items.map(item => ({
+        id: item.id,
+        name: item.name,
+        category: item.category,
+        price: Number(item.price),
+        tags: item.tags,
+        score: Number(item.score),
       })),
       facets: {
-        categories: categoryRows.rows.map(row => ({
+        categories: result.categories.map(row => ({
           value: row.value,
           count: Number(row.count),
         })),
