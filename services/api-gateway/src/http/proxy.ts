@@ -101,6 +101,8 @@ export function createProxy(options: { maxBodyBytes: number; connections: number
       });
     } catch (e) {
       res.off('close', onClientGone);
+      // the client hung up first: there is nobody to answer, and it is not the upstream's failure
+      if (abort.signal.aborted && !timedOut) return;
       throw timedOut ? gatewayTimeout(target, req.method) : toProblem(e, target, req.method);
     } finally {
       clearTimeout(deadline);
