@@ -20,6 +20,8 @@ upstreams:
   user-service: { urlEnv: USER_SERVICE_URL, defaultUrl: http://127.0.0.1:3001 }
   product-service: { urlEnv: PRODUCT_SERVICE_URL, defaultUrl: http://127.0.0.1:3002 }
   search-service: { urlEnv: SEARCH_SERVICE_URL, defaultUrl: http://127.0.0.1:3009 }
+  recommendation-service: { urlEnv: RECOMMENDATION_SERVICE_URL, defaultUrl: http://127.0.0.1:3003 }
+  ab-testing-service: { urlEnv: AB_TESTING_SERVICE_URL, defaultUrl: http://127.0.0.1:3011 }
 rateLimitClasses:
   open:
     perUser: { points: 10000, perSeconds: 60 }
@@ -39,15 +41,29 @@ routes:
   - { prefix: /search, upstream: search-service, auth: { default: public }, timeoutMs: 2000, rateLimit: open }
   - { prefix: /limited, upstream: product-service, auth: { default: public }, timeoutMs: 2000, rateLimit: tight }
   - { prefix: /rationed, upstream: product-service, auth: { default: public }, timeoutMs: 2000, rateLimit: rationed }
+  - prefix: /recommendations
+    upstream: recommendation-service
+    auth: { default: protected }
+    timeoutMs: 1000
+    rateLimit: open
+    experiment: { key: recommendation-ranking, upstream: ab-testing-service, timeoutMs: 100 }
 `;
 
 const SHOP = 'https://shop.example.com';
 
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
+const TREATED_USER = '0d5f7a7e-5b7c-4c11-8f35-0f0e3f6b1a01';
+const BROKEN_USER = '0d5f7a7e-5b7c-4c11-8f35-0f0e3f6b1a02';
+const SLOW_USER = '0d5f7a7e-5b7c-4c11-8f35-0f0e3f6b1a03';
+const CONTROL_USER = '0d5f7a7e-5b7c-4c11-8f35-0f0e3f6b1a04';
+
 describe('api gateway', () => {
   let users: Awaited<ReturnType<typeof startTokenIssuer>>;
   let products: Upstream;
+  let recommendations: Upstream;
+  let abTesting: Upstream;
+  let decisionAuthorization: string | undefined;
   let gateway: Service<GatewayConfig>;
   let redis: Redis;
   const prefix = `gw_test_${randomBytes(5).toString('hex')}`;
@@ -56,6 +72,27 @@ describe('api gateway', () => {
     const { REDIS_URL } = loadInfraEnv();
     users = await startTokenIssuer();
     products = await startEchoUpstream('product-service');
+    recommendations = await startEchoUpstream('recommendation-service');
+    abTesting = await startEchoUpstream('ab-testing-service', app => {
+      // the A/B testing API's getDecision: one user in treatment, one whose decision fails, the rest in control
+      app.get('/experiments/:key/decision', async (req, res) => {
+        decisionAuthorization = req.get('authorization');
+        if (req.query.userId === BROKEN_USER) {
+          res.status(500).json({ title: 'Internal Server Error' });
+          return;
+        }
+        if (req.query.userId === SLOW_USER) await new Promise(r => setTimeout(r, 300));
+        if (res.destroyed) return;
+        res.json({
+          experimentKey: req.params.key,
+          userId: req.query.userId,
+          variant: req.query.userId === TREATED_USER ? 'treatment' : 'control',
+          config: {},
+          active: true,
+          source: 'hash',
+        });
+      });
+    });
     const config = loadGatewayConfig({
       REDIS_URL,
       RATE_LIMIT_PREFIX: prefix,
@@ -66,7 +103,13 @@ describe('api gateway', () => {
     });
     gateway = createGateway(config, {
       routeTable: parseRouteTable(ROUTES),
-      env: { USER_SERVICE_URL: users.url, PRODUCT_SERVICE_URL: products.url, SEARCH_SERVICE_URL: await unusedUrl() },
+      env: {
+        USER_SERVICE_URL: users.url,
+        PRODUCT_SERVICE_URL: products.url,
+        SEARCH_SERVICE_URL: await unusedUrl(),
+        RECOMMENDATION_SERVICE_URL: recommendations.url,
+        AB_TESTING_SERVICE_URL: abTesting.url,
+      },
     });
     redis = new Redis(REDIS_URL);
     // the limits are counted in Redis once the gateway's connection is up
@@ -83,6 +126,8 @@ describe('api gateway', () => {
     redis?.disconnect();
     await users?.close();
     await products?.close();
+    await recommendations?.close();
+    await abTesting?.close();
   });
 
   const lastSeen = (upstream: Upstream) => upstream.seen[upstream.seen.length - 1];
@@ -201,6 +246,26 @@ describe('api gateway', () => {
     expect(Math.abs(Number(refused.headers['retry-after']) - toMidnight)).toBeLessThan(5);
     const quotaKeys = await redis.keys(`${prefix}:rationed:ip:quota*${now.toISOString().slice(0, 10)}*`);
     expect(quotaKeys).toHaveLength(1);
+  });
+
+  it("forwards the caller's experiment variant to recommendations, and control when the A/B service fails", async () => {
+    const variantFor = async (user: string, headers: Record<string, string> = {}) => {
+      const token = await users.tokens.sign({ sub: user, roles: ['customer'] });
+      const res = await request(gateway.app).get(`/recommendations?userId=${user}&topK=5`).set({ ...bearer(token), ...headers });
+      expect(res.status).toBe(200);
+      return lastSeen(recommendations).headers['x-exp-variant'];
+    };
+    expect(await variantFor(TREATED_USER)).toBe('treatment');
+    expect(await variantFor(CONTROL_USER)).toBe('control');
+    expect(decisionAuthorization).toMatch(/^Bearer /);
+    // a variant the client chose (e.g. a QA override) is kept
+    expect(await variantFor(CONTROL_USER, { 'x-exp-variant': 'treatment' })).toBe('treatment');
+    const started = Date.now();
+    expect(await variantFor(BROKEN_USER)).toBe('control');
+    expect(await variantFor(SLOW_USER)).toBe('control');
+    expect(Date.now() - started).toBeLessThan(280);
+    const metrics = (await request(gateway.app).get('/metrics')).text;
+    expect(metrics).toContain('gateway_experiment_fallbacks_total{experiment="recommendation-ranking",service="api-gateway"} 2');
   });
 
   it('answers CORS preflights for allowed origins only', async () => {

@@ -5,6 +5,7 @@ import { createJwtVerifier, createService, problems } from '@platform/service-ki
 import type { PlatformClaims, Request, Response, Service } from '@platform/service-kit';
 import type { GatewayConfig } from './config';
 import { createIdentify } from './http/identity';
+import { createVariantResolver } from './http/experiments';
 import { createProxy } from './http/proxy';
 import { GatewayRateLimiter, LimitDecision } from './limits/rateLimiter';
 import { loadRouteTable, resolveRoutes, Route, RouteTable } from './routeTable';
@@ -55,6 +56,16 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
         help: 'Rate-limit checks that could not reach Redis and used the per-process limits instead.',
         registers: [metrics.registry],
       });
+      const experimentFallbacks = new Counter({
+        name: 'gateway_experiment_fallbacks_total',
+        help: 'Requests forwarded with the fallback variant because the A/B testing service gave no decision.',
+        labelNames: ['experiment'],
+        registers: [metrics.registry],
+      });
+      const resolveVariant = createVariantResolver((experiment, reason) => {
+        experimentFallbacks.inc({ experiment: experiment.key });
+        logger.debug({ experiment: experiment.key, reason }, 'experiment variant fell back');
+      });
       const limiter = new GatewayRateLimiter(redis, config.RATE_LIMIT_PREFIX, table.rateLimitClasses, error => {
         storeErrors.inc();
         logger.warn({ err: error }, 'rate-limit store unavailable; counting in this process');
@@ -96,7 +107,9 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
         if (!claims && route.access(req.method) === 'protected') {
           throw problems.unauthorized(`${req.method} ${route.prefix} needs a bearer access token.`);
         }
-        await proxy.forward(req, res, { name: route.upstream.name, url: route.upstream.url, timeoutMs: route.timeoutMs });
+        const extraHeaders: Record<string, string> = {};
+        if (route.experiment) extraHeaders['x-exp-variant'] = (await resolveVariant(route.experiment, req, claims)).variant;
+        await proxy.forward(req, res, { name: route.upstream.name, url: route.upstream.url, timeoutMs: route.timeoutMs }, extraHeaders);
       };
       for (const route of routes) router.all(`${route.prefix}{/*rest}`, handle(route));
     },

@@ -18,6 +18,12 @@ describe('route table', () => {
     expect(byPrefix['/search'].upstream).toEqual({ name: 'search-service', url: 'http://search.internal:80' });
     expect(byPrefix['/products'].upstream.url).toBe('http://127.0.0.1:3002');
     expect(byPrefix['/auth'].rateLimit.name).toBe('credentials');
+    expect(byPrefix['/recommendations'].experiment).toEqual({
+      key: 'recommendation-ranking',
+      upstream: { name: 'ab-testing-service', url: 'http://127.0.0.1:3011' },
+      timeoutMs: 100,
+      fallbackVariant: 'control',
+    });
   });
 
   it('names every problem of a bad table at once', () => {

@@ -40,6 +40,16 @@ const routeTableSchema = z
               .strict(),
             timeoutMs: z.number().int().min(10).max(120_000),
             rateLimit: z.string(),
+            /** ask the A/B testing service for the caller's variant and forward it as X-Exp-Variant */
+            experiment: z
+              .object({
+                key: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/),
+                upstream: z.string(),
+                timeoutMs: z.number().int().min(10).max(5_000),
+                fallbackVariant: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/).default('control'),
+              })
+              .strict()
+              .optional(),
           })
           .strict(),
       )
@@ -51,6 +61,9 @@ const routeTableSchema = z
     table.routes.forEach((route, i) => {
       if (!table.upstreams[route.upstream]) {
         ctx.addIssue({ code: 'custom', path: ['routes', i, 'upstream'], message: `unknown upstream ${route.upstream}` });
+      }
+      if (route.experiment && !table.upstreams[route.experiment.upstream]) {
+        ctx.addIssue({ code: 'custom', path: ['routes', i, 'experiment', 'upstream'], message: `unknown upstream ${route.experiment.upstream}` });
       }
       if (!table.rateLimitClasses[route.rateLimit]) {
         ctx.addIssue({ code: 'custom', path: ['routes', i, 'rateLimit'], message: `unknown rate-limit class ${route.rateLimit}` });
@@ -70,6 +83,7 @@ export interface Route {
   upstream: { name: string; url: string };
   timeoutMs: number;
   rateLimit: { name: string } & RateLimitClass;
+  experiment?: { key: string; upstream: { name: string; url: string }; timeoutMs: number; fallbackVariant: string };
   access(method: string): Access;
 }
 
@@ -108,19 +122,24 @@ export function loadRouteTable(file: string = DEFAULT_ROUTES_FILE): RouteTable {
 
 /** Routes with upstream URLs from env (else the defaults), longest prefix first. */
 export function resolveRoutes(table: RouteTable, env: Record<string, string | undefined>): Route[] {
+  const upstreamOf = (name: string) => {
+    const upstream = table.upstreams[name];
+    const url = env[upstream.urlEnv] || upstream.defaultUrl;
+    if (!z.string().url().safeParse(url).success) {
+      throw new RouteTableError(upstream.urlEnv, [`${upstream.urlEnv} is not a URL: ${url}`]);
+    }
+    return { name, url: url.replace(/\/$/, '') };
+  };
   return table.routes
     .map(route => {
-      const upstream = table.upstreams[route.upstream];
-      const url = env[upstream.urlEnv] || upstream.defaultUrl;
-      if (!z.string().url().safeParse(url).success) {
-        throw new RouteTableError(upstream.urlEnv, [`${upstream.urlEnv} is not a URL: ${url}`]);
-      }
       const auth = route.auth as Record<string, Access | undefined>;
+      const { experiment } = route;
       return {
         prefix: route.prefix,
-        upstream: { name: route.upstream, url: url.replace(/\/$/, '') },
+        upstream: upstreamOf(route.upstream),
         timeoutMs: route.timeoutMs,
         rateLimit: { name: route.rateLimit, ...table.rateLimitClasses[route.rateLimit] },
+        experiment: experiment && { ...experiment, upstream: upstreamOf(experiment.upstream) },
         access: (method: string) => auth[method.toUpperCase()] ?? auth.default!,
       };
     })

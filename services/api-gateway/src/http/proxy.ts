@@ -58,7 +58,7 @@ function forwardedHeaders(req: Request, requestId: string): Record<string, strin
 export function createProxy(options: { maxBodyBytes: number; connections: number }) {
   const agent = new Agent({ connections: options.connections, keepAliveTimeout: 30_000, connect: { timeout: 2_000 } });
 
-  async function forward(req: Request, res: Response, target: ProxyTarget): Promise<void> {
+  async function forward(req: Request, res: Response, target: ProxyTarget, extraHeaders: Record<string, string> = {}): Promise<void> {
     const declaredLength = Number(req.headers['content-length'] ?? 0);
     if (declaredLength > options.maxBodyBytes) {
       throw new HttpError(413, 'Content Too Large', { detail: `Request bodies are limited to ${options.maxBodyBytes} bytes.` });
@@ -94,7 +94,7 @@ export function createProxy(options: { maxBodyBytes: number; connections: number
         origin: target.url,
         path: req.originalUrl,
         method: req.method as 'GET',
-        headers: forwardedHeaders(req, String((req as Request & { id: string }).id)),
+        headers: { ...forwardedHeaders(req, String((req as Request & { id: string }).id)), ...extraHeaders },
         body,
         bodyTimeout: target.timeoutMs,
         signal: abort.signal,
