@@ -13,6 +13,7 @@ import {
 import { databaseUrl, ensureDatabase, migrate } from './db/database';
 import { migrations } from './db/migrations';
 import { CheckoutService } from './checkout/CheckoutService';
+import { ReservationSweeper } from './checkout/ReservationSweeper';
 import {
   httpProductCatalog,
   serviceCaller,
@@ -48,6 +49,17 @@ export const cartCheckoutConfigSchema = z.object({
   /** Signs the short-lived `service` token this service presents to product- and notification-service. */
   SERVICE_JWT_PRIVATE_KEY: z.string().min(1),
   CHECKOUT_LOCK_TIMEOUT_MS: z.coerce.number().int().positive().default(15_000),
+  /** A reservation whose checkout has not committed after this long is given back. */
+  RESERVATION_ABANDONED_AFTER_MS: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(300_000),
+  RESERVATION_SWEEP_INTERVAL_MS: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(60_000),
 });
 
 export function loadCartCheckoutConfig(env: NodeJS.ProcessEnv = process.env) {
@@ -63,10 +75,12 @@ export type CartCheckoutConfig = ReturnType<typeof loadCartCheckoutConfig>;
 /** Builds cart & checkout (HTTP API, PostgreSQL, outbox relays) without starting it. */
 export async function createCartCheckoutService(config: CartCheckoutConfig) {
   await ensureDatabase(config.DATABASE_URL, config.ORDERS_DATABASE);
-  const pool = new Pool({
-    connectionString: databaseUrl(config.DATABASE_URL, config.ORDERS_DATABASE),
-    max: 20,
-  });
+  const connectionString = databaseUrl(
+    config.DATABASE_URL,
+    config.ORDERS_DATABASE,
+  );
+  const pool = new Pool({ connectionString, max: 20 });
+  const intentsPool = new Pool({ connectionString, max: 2 });
   await migrate(pool, migrations);
 
   const verifier = await createJwtVerifier({
@@ -96,6 +110,7 @@ export async function createCartCheckoutService(config: CartCheckoutConfig) {
   const checkout = new CheckoutService({
     pool,
     catalog,
+    intentsPool,
     ordersTopic: config.ORDERS_TOPIC,
     onOutboxWrite: nudge,
     lockTimeoutMs: config.CHECKOUT_LOCK_TIMEOUT_MS,
@@ -118,9 +133,11 @@ export async function createCartCheckoutService(config: CartCheckoutConfig) {
       }),
   });
   // An idle connection dropped by the server is replaced on next use; it must not crash the process.
-  pool.on('error', error =>
-    service.logger.warn({ err: error }, 'idle PostgreSQL connection lost'),
-  );
+  for (const idle of [pool, intentsPool]) {
+    idle.on('error', error =>
+      service.logger.warn({ err: error }, 'idle PostgreSQL connection lost'),
+    );
+  }
 
   const kafka = createKafka({
     brokers: config.OUTBOX_KAFKA_BROKERS ?? config.KAFKA_BROKERS,
@@ -174,9 +191,18 @@ export async function createCartCheckoutService(config: CartCheckoutConfig) {
     );
   }
 
+  const sweeper = new ReservationSweeper({
+    pool,
+    catalog,
+    logger: service.logger,
+    abandonedAfterMs: config.RESERVATION_ABANDONED_AFTER_MS,
+    intervalMs: config.RESERVATION_SWEEP_INTERVAL_MS,
+  });
+
   service.onShutdown(async () => {
+    await sweeper.stop();
     await Promise.all(relays.map(relay => relay.stop()));
-    await pool.end();
+    await Promise.all([pool.end(), intentsPool.end()]);
   });
 
   return {
@@ -184,6 +210,7 @@ export async function createCartCheckoutService(config: CartCheckoutConfig) {
     pool,
     checkout,
     relays,
+    sweeper,
     /** Background work next to HTTP: the outbox relays. */
     startWorkers() {
       // The relay retries until Kafka answers, so a broker that is down at start-up is no reason to fail.
@@ -196,6 +223,7 @@ export async function createCartCheckoutService(config: CartCheckoutConfig) {
         ),
       );
       relays.forEach(relay => relay.start());
+      sweeper.start();
     },
     async start() {
       const address = await service.start();

@@ -393,3 +393,55 @@ describe('order status flow', () => {
     );
   });
 });
+
+describe('abandoned checkouts', () => {
+  it('gives back stock reserved by a checkout that died before committing, and nothing else', async () => {
+    const product = await h.createProduct({
+      name: 'Abandoned',
+      category: 'sweep',
+      price: 1,
+      stock: 5,
+    });
+    // What a process that died mid-checkout leaves behind: an old intent and reserved stock, no order.
+    const abandoned = randomUUID();
+    await h.ordersPool.query(
+      "INSERT INTO reservation_intents (order_id, created_at) VALUES ($1, now() - interval '1 hour')",
+      [abandoned],
+    );
+    const reserved = await fetch(`${h.productUrl}/stock-reservations`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${h.adminToken}`,
+        'content-type': 'application/json',
+      },
+      body: JSON.stringify({
+        reservationId: abandoned,
+        items: [{ productId: product.id, quantity: 2 }],
+      }),
+    });
+    expect(reserved.status).toBe(201);
+    // A committed order's reservation is kept.
+    const { token } = await h.newCustomer();
+    await h.call('POST', '/cart', {
+      token,
+      body: { productId: product.id, quantity: 1 },
+    });
+    const placed = await h.call('POST', '/checkout', {
+      token,
+      headers: { 'Idempotency-Key': `sweep-${randomUUID()}` },
+    });
+    expect(placed.status).toBe(201);
+    expect(await h.stockOf(product.id)).toBe(2);
+    const { rows: left } = await h.ordersPool.query(
+      'SELECT order_id FROM reservation_intents',
+    );
+    expect(left.map(row => row.order_id)).toEqual([abandoned]);
+
+    expect(await h.cartCheckout.sweeper.sweepOnce()).toBe(1);
+    expect(await h.stockOf(product.id)).toBe(4);
+    const { rows } = await h.ordersPool.query(
+      'SELECT count(*)::int AS n FROM reservation_intents',
+    );
+    expect(rows[0].n).toBe(0);
+  });
+});

@@ -31,6 +31,11 @@ export interface Actor {
 export interface CheckoutServiceOptions {
   pool: Pool;
   catalog: ProductCatalog;
+  /**
+   * A separate small pool for reservation intents: they must commit on their own, and with 50 retries
+   * of one key every connection of `pool` can be waiting on that key's lock.
+   */
+  intentsPool: Pool;
   ordersTopic: string;
   /** Tells the relays there is new outbox work. */
   onOutboxWrite: () => void;
@@ -159,6 +164,12 @@ export class CheckoutService {
           throw problems.unprocessable('the cart is empty');
 
         const orderId = randomUUID();
+        // Committed on its own before the stock is taken: if this process dies before the order
+        // commits, ReservationSweeper finds the intent and gives the stock back.
+        await this.options.intentsPool.query(
+          'INSERT INTO reservation_intents (order_id) VALUES ($1)',
+          [orderId],
+        );
         // Set before the call: a timed-out reservation may still have been applied.
         reservedOrderId = orderId;
         const reserved = await this.options.catalog.reserve(
@@ -186,13 +197,24 @@ export class CheckoutService {
         );
         await this.announce(client, order);
         await CartStore.clear(client, actor.userId);
+        await client.query(
+          'DELETE FROM reservation_intents WHERE order_id = $1',
+          [orderId],
+        );
         return { created: true, order: publicOrder(order) };
       });
     } catch (error) {
       // The order did not commit: give the stock back now (the product service treats a repeat as a no-op).
       if (reservedOrderId) {
+        const orderId = reservedOrderId;
         await this.options.catalog
-          .release(reservedOrderId)
+          .release(orderId)
+          .then(() =>
+            this.options.intentsPool.query(
+              'DELETE FROM reservation_intents WHERE order_id = $1',
+              [orderId],
+            ),
+          )
           .catch(releaseError =>
             requestContext
               .logger()

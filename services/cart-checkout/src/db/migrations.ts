@@ -69,4 +69,15 @@ export const migrations: Migration[] = [
         WHERE published_at IS NULL AND gave_up_at IS NULL;
     `,
   },
+  {
+    id: 2,
+    name: 'reservation intents, so stock reserved by a checkout that never committed is given back',
+    sql: `
+      -- Committed before stock is reserved; deleted in the transaction that commits the order.
+      CREATE TABLE reservation_intents (
+        order_id uuid PRIMARY KEY,
+        created_at timestamptz NOT NULL DEFAULT now()
+      );
+    `,
+  },
 ];
