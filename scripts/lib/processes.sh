@@ -36,9 +36,25 @@ platform_services() { # prints "<package name> <dir> <port>"
   done
 }
 
+# One local Ed25519 signing key (never committed): the user service signs access tokens with it, checkout signs
+# its service tokens with it, and verifiers fetch the public half from the user service's JWKS.
+# Deployments give each signer its own key from the secret store instead.
+ensure_dev_keys() {
+  local key="$STATE/keys/jwt-ed25519.pem"
+  if [ ! -f "$key" ]; then
+    mkdir -p "$STATE/keys" && chmod 700 "$STATE/keys"
+    openssl genpkey -algorithm ed25519 -out "$key" 2>/dev/null || die "openssl could not create $key"
+    chmod 600 "$key"
+  fi
+  export JWT_KEY_FILE="$key"
+  JWT_PRIVATE_KEY="$(cat "$key")"
+  export JWT_PRIVATE_KEY SERVICE_JWT_PRIVATE_KEY="$JWT_PRIVATE_KEY"
+}
+
 start_product() {
   mkdir -p "$RUN_DIR"
   load_infra_env
+  ensure_dev_keys
   local name dir port pid
   while read -r name dir port; do
     log "starting $name on :$port"
