@@ -7,6 +7,7 @@ import {
 } from '@platform/service-kit';
 import {
   toProduct,
+  type Product,
   type ProductInput,
   type ProductPatch,
 } from '../products/model';

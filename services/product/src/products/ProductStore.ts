@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Collection, Db, Filter } from 'mongodb';
+import type { Collection, Db, Filter, IndexDescription } from 'mongodb';
 import { DocumentLocks } from './DocumentLocks';
 import {
   DEFAULT_CURRENCY,
@@ -52,7 +52,7 @@ export class ProductStore {
    * index that already exists, so a restart must not ask for them again.
    */
   async ensureIndexes(): Promise<void> {
-    const wanted = [
+    const wanted: IndexDescription[] = [
       { key: { category: 1, price: 1 }, name: 'category_price' },
       { key: { price: 1 }, name: 'price' },
       { key: { nameNormalized: 1 }, name: 'name' },
@@ -68,7 +68,7 @@ export class ProductStore {
         throw error;
       });
     const names = new Set(existing.map(index => index.name as string));
-    const missing = wanted.filter(index => !names.has(index.name));
+    const missing = wanted.filter(index => !names.has(index.name ?? ''));
     if (missing.length) await this.collection.createIndexes(missing);
   }
 
