@@ -24,6 +24,12 @@ import { outboxMetrics } from './outbox/outboxMetrics';
 import { cartCheckoutRoutes } from './http/routes';
 import { ensureTopics } from './events/topics';
 
+/** A PEM key from the environment; `\n` escapes (one-line env files) become newlines. */
+const pem = z
+  .string()
+  .min(1)
+  .transform(value => value.replace(/\\n/g, '\n'));
+
 export const cartCheckoutConfigSchema = z.object({
   DATABASE_URL: z.string().min(1),
   ORDERS_DATABASE: z
@@ -39,7 +45,7 @@ export const cartCheckoutConfigSchema = z.object({
   /** Unset: notifications wait in the outbox until it is configured. */
   NOTIFICATION_SERVICE_URL: z.string().url().optional(),
   /** PEM public key of the token signer; when unset, keys come from JWT_JWKS_URL. */
-  JWT_PUBLIC_KEY: z.string().min(1).optional(),
+  JWT_PUBLIC_KEY: pem.optional(),
   JWT_JWKS_URL: z
     .string()
     .url()
@@ -47,7 +53,7 @@ export const cartCheckoutConfigSchema = z.object({
   JWT_ISSUER: z.string().min(1).default('user-service'),
   JWT_AUDIENCE: z.string().min(1).default('platform'),
   /** Signs the short-lived `service` token this service presents to product- and notification-service. */
-  SERVICE_JWT_PRIVATE_KEY: z.string().min(1),
+  SERVICE_JWT_PRIVATE_KEY: pem,
   CHECKOUT_LOCK_TIMEOUT_MS: z.coerce.number().int().positive().default(15_000),
   /** A reservation whose checkout has not committed after this long is given back. */
   RESERVATION_ABANDONED_AFTER_MS: z.coerce

@@ -15,6 +15,12 @@ import { ensureTopics } from './events/topics';
 import { productEventMetrics } from './events/eventMetrics';
 import { productRoutes } from './http/routes';
 
+/** A PEM key from the environment; `\n` escapes (one-line env files) become newlines. */
+const pem = z
+  .string()
+  .min(1)
+  .transform(value => value.replace(/\\n/g, '\n'));
+
 export const productConfigSchema = z.object({
   MONGODB_URI: z.string().min(1),
   MONGODB_DATABASE: z.string().min(1).default('products'),
@@ -24,7 +30,7 @@ export const productConfigSchema = z.object({
   /** How long a public list page may be served from memory; 0 turns the cache off. */
   PRODUCT_LIST_CACHE_MS: z.coerce.number().int().min(0).default(1000),
   /** PEM public key of the token signer; when unset, keys come from JWT_JWKS_URL. */
-  JWT_PUBLIC_KEY: z.string().min(1).optional(),
+  JWT_PUBLIC_KEY: pem.optional(),
   JWT_JWKS_URL: z
     .string()
     .url()
