@@ -511,6 +511,58 @@ describe('stock reservations', () => {
     expect(customer.status).toBe(403);
   });
 
+  it('gives back what an abandoned reservation had taken, and waits for one still in progress', async () => {
+    const a = await createProduct({
+      name: 'Half A',
+      category: 'res',
+      price: 1,
+      stock: 4,
+    });
+    const b = await createProduct({
+      name: 'Half B',
+      category: 'res',
+      price: 1,
+      stock: 4,
+    });
+    // What a process that died after taking the first of two items leaves behind.
+    await app.store.takeStock(a.id, 3);
+    const reservations = app.db.collection('stock_reservations');
+    const pending = (id: string, updatedAt: Date) => ({
+      _id: id,
+      state: 'pending',
+      items: [
+        { productId: a.id, quantity: 3 },
+        { productId: b.id, quantity: 2 },
+      ],
+      taken: 1,
+      returned: 0,
+      createdAt: updatedAt,
+      updatedAt,
+    });
+    await reservations.insertOne(
+      pending(`abandoned-${suffix}`, new Date(Date.now() - 120_000)) as never,
+    );
+    await reservations.insertOne(
+      pending(`in-progress-${suffix}`, new Date()) as never,
+    );
+
+    const busy = await call(
+      'DELETE',
+      `/stock-reservations/in-progress-${suffix}`,
+      { token: serviceToken },
+    );
+    expect(busy.status).toBe(409);
+    await expectContract('DELETE', busy);
+
+    const released = await call(
+      'DELETE',
+      `/stock-reservations/abandoned-${suffix}`,
+      { token: serviceToken },
+    );
+    expect(released.status).toBe(204);
+    expect([await stockOf(a.id), await stockOf(b.id)]).toEqual([4, 4]);
+  });
+
   it('never oversells: 20 concurrent reservations for a stock of 5 -> exactly 5 succeed', async () => {
     const product = await createProduct({
       name: 'Last Units',

@@ -31,6 +31,8 @@ export interface StockReservation {
 }
 
 const DUPLICATE_KEY = 11000;
+/** A reservation still `pending` this long after its last step was abandoned by a process that died. */
+const PENDING_ABANDONED_MS = 60_000;
 
 function toReservation(doc: ReservationDocument): StockReservation {
   return {
@@ -147,19 +149,25 @@ export class StockReservations {
     if (!existing)
       throw problems.notFound(`no stock reservation ${reservationId}`);
     if (existing.state === 'released') return;
+    let { items } = existing;
     if (existing.state === 'pending') {
-      throw problems.conflict(
-        `reservation ${reservationId} is still being processed; retry shortly`,
-      );
+      // A reservation still pending after a minute was abandoned mid-way (its process died): give back
+      // the items it had taken.
+      if (Date.now() - existing.updatedAt.getTime() < PENDING_ABANDONED_MS) {
+        throw problems.conflict(
+          `reservation ${reservationId} is still being processed; retry shortly`,
+        );
+      }
+      items = existing.items.slice(0, existing.taken);
     }
-    if (existing.state === 'reserved') {
+    if (existing.state !== 'releasing') {
       await this.reservations.updateOne(
         { _id: reservationId },
-        { $set: { state: 'releasing', updatedAt: new Date() } },
+        { $set: { state: 'releasing', items, updatedAt: new Date() } },
       );
     }
-    for (let i = existing.returned; i < existing.items.length; i++) {
-      const item = existing.items[i];
+    for (let i = existing.returned; i < items.length; i++) {
+      const item = items[i];
       await this.products.returnStock(item.productId, item.quantity);
       await this.reservations.updateOne(
         { _id: reservationId },
