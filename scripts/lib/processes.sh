@@ -13,7 +13,7 @@ load_infra_env() {
 
 wait_http() { # url name timeout_s pid
   local url="$1" name="$2" timeout="$3" pid="$4" deadline=$(( $(date +%s) + $3 ))
-  until curl -fsS -o /dev/null "$url"; do
+  until curl -fs -o /dev/null "$url"; do
     kill -0 "$pid" 2>/dev/null || die "$name exited during start-up; see its log in $RUN_DIR"
     [ "$(date +%s)" -lt "$deadline" ] || die "$name not ready at $url after ${timeout}s; see its log in $RUN_DIR"
     sleep 0.5
