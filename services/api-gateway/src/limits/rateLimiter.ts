@@ -57,14 +57,15 @@ export class GatewayRateLimiter {
     const quota = this.limiters.get(`${className}:${scope}:quota`);
     if (!rate || !quota) throw new Error(`unknown rate-limit class ${className}`);
 
-    const rateResult = await this.consume(rate, id);
-    if (rateResult.rejected) {
-      return { allowed: false, reason: 'rate', scope, limit: rate.points, retryAfterSeconds: Math.ceil(rateResult.res.msBeforeNext / 1000) };
-    }
     const day = now.toISOString().slice(0, 10);
-    const quotaResult = await this.consume(quota, `${day}:${id}`);
+    // both counters in one Redis round trip (the client auto-pipelines); every request counts toward the quota,
+    // refused ones too, and a spent quota is the refusal to report since it lasts longer
+    const [rateResult, quotaResult] = await Promise.all([this.consume(rate, id), this.consume(quota, `${day}:${id}`)]);
     if (quotaResult.rejected) {
       return { allowed: false, reason: 'quota', scope, limit: quota.points, retryAfterSeconds: secondsToNextUtcMidnight(now) };
+    }
+    if (rateResult.rejected) {
+      return { allowed: false, reason: 'rate', scope, limit: rate.points, retryAfterSeconds: Math.ceil(rateResult.res.msBeforeNext / 1000) };
     }
     return {
       allowed: true,
