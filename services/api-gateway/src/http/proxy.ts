@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import type { Readable } from 'node:stream';
 import { Agent, errors as undiciErrors } from 'undici';
 import { HttpError } from '@platform/service-kit';
 import type { Request, Response } from '@platform/service-kit';
@@ -111,17 +111,31 @@ export function createProxy(options: { maxBodyBytes: number; connections: number
     for (const [name, value] of Object.entries(upstream.headers)) {
       if (value !== undefined && !HOP_BY_HOP.has(name)) res.setHeader(name, value);
     }
-    try {
-      await pipeline(upstream.body, res);
-    } catch {
-      // the client left or the upstream broke mid-answer: the status line is sent, so only the connection can tell
-      res.destroy();
-    } finally {
-      res.off('close', onClientGone);
-    }
+    res.off('close', onClientGone);
+    await relay(upstream.body, res);
   }
 
   return { forward, close: () => agent.close() };
+}
+
+/**
+ * Pipes the upstream's answer to the client. Not stream.pipeline: it aborts an AbortController (building a
+ * DOMException with a stack) on every completion, which cost about 7% of the gateway's CPU.
+ */
+function relay(body: Readable, res: Response): Promise<void> {
+  return new Promise(resolve => {
+    // the upstream broke mid-answer: the status line is sent, so only closing the connection can tell the client
+    body.once('error', () => {
+      res.destroy();
+      resolve();
+    });
+    // finished, or the client left: stop reading so the upstream connection is released
+    res.once('close', () => {
+      if (!body.readableEnded) body.destroy();
+      resolve();
+    });
+    body.pipe(res);
+  });
 }
 
 function gatewayTimeout(target: ProxyTarget, method: string): HttpError {
