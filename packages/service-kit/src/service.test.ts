@@ -118,7 +118,10 @@ describe('createService', () => {
     const res = await request(service.app).get('/readyz');
     expect(res.status).toBe(503);
     expect(res.body.detail).toBe('Not ready: redis.');
-    expect(res.body.checks).toEqual({ postgres: 'ok', redis: 'failed: ECONNREFUSED' });
+    expect(res.body.checks).toEqual({
+      postgres: { status: 'ok' },
+      redis: { status: 'unavailable', detail: 'ECONNREFUSED' },
+    });
   });
 
   it('drains an in-flight request before stopping, then runs shutdown hooks', async () => {

@@ -108,7 +108,7 @@ export function createService<C extends BaseConfig>(options: ServiceOptions<C>):
     res.json({ status: 'ok' });
   });
   app.get('/readyz', async (req, res) => {
-    const checks: Record<string, string> = {};
+    const checks: Record<string, { status: 'ok' | 'unavailable'; detail?: string }> = {};
     await Promise.all(
       Object.entries(options.readiness ?? {}).map(async ([name, check]) => {
         try {
@@ -116,19 +116,20 @@ export function createService<C extends BaseConfig>(options: ServiceOptions<C>):
             check(),
             new Promise((_, reject) => setTimeout(() => reject(new Error(`no answer within ${READINESS_TIMEOUT_MS} ms`)), READINESS_TIMEOUT_MS).unref()),
           ]);
-          checks[name] = 'ok';
+          checks[name] = { status: 'ok' };
         } catch (e) {
-          checks[name] = `failed: ${(e as Error).message}`;
+          checks[name] = { status: 'unavailable', detail: (e as Error).message };
         }
       }),
     );
-    const failed = Object.entries(checks).filter(([, state]) => state !== 'ok').map(([name]) => name);
+    const failed = Object.entries(checks).filter(([, c]) => c.status !== 'ok').map(([name]) => name);
     if (draining) failed.push('shutting down');
     if (failed.length) {
       sendProblem(req, res, problems.serviceUnavailable(`Not ready: ${failed.join(', ')}.`, { checks }));
       return;
     }
-    res.json({ status: 'ready', checks });
+    // the shape of the Health schema every contract in catalog-info/apis shares
+    res.json({ status: 'ok', checks });
   });
   app.get('/metrics', async (_req, res) => {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
