@@ -58,7 +58,8 @@ start_product() {
   local name dir port pid
   while read -r name dir port; do
     log "starting $name on :$port"
-    PORT="$port" setsid yarn workspace "$name" start >"$RUN_DIR/$dir.log" 2>&1 &
+    # stdin from /dev/null: node would otherwise take over (and make non-blocking) the pipe this loop reads
+    PORT="$port" setsid yarn workspace "$name" start </dev/null >"$RUN_DIR/$dir.log" 2>&1 &
     pid=$!; PRODUCT_PIDS+=("$pid"); echo "$pid" >"$RUN_DIR/$dir.pid"
   done < <(platform_services)
   while read -r name dir port; do
@@ -70,7 +71,7 @@ start_product() {
   (cd "$ROOT/packages/backend" && NODE_ENV=production exec setsid node --enable-source-maps \
     --require @backstage/cli-node/config/nodeTransform.cjs src/index.ts \
     --config "$ROOT/app-config.yaml" ${PORTAL_EXTRA_CONFIG:+--config "$ROOT/$PORTAL_EXTRA_CONFIG"} \
-    >"$RUN_DIR/portal.log" 2>&1) &
+    </dev/null >"$RUN_DIR/portal.log" 2>&1) &
   PORTAL_PID=$!; PRODUCT_PIDS+=("$PORTAL_PID"); echo "$PORTAL_PID" >"$RUN_DIR/portal.pid"
   wait_http "$PORTAL_URL/healthcheck" portal 180 "$PORTAL_PID"
   wait_catalog
