@@ -81,12 +81,12 @@ describe('api gateway', () => {
           res.status(500).json({ title: 'Internal Server Error' });
           return;
         }
-        if (req.query.userId === SLOW_USER) await new Promise(r => setTimeout(r, 300));
+        if (req.query.userId === SLOW_USER) await new Promise(r => setTimeout(r, 400));
         if (res.destroyed) return;
         res.json({
           experimentKey: req.params.key,
           userId: req.query.userId,
-          variant: req.query.userId === TREATED_USER ? 'treatment' : 'control',
+          variant: [TREATED_USER, SLOW_USER].includes(String(req.query.userId)) ? 'treatment' : 'control',
           config: {},
           active: true,
           source: 'hash',
@@ -260,10 +260,9 @@ describe('api gateway', () => {
     expect(decisionAuthorization).toMatch(/^Bearer /);
     // a variant the client chose (e.g. a QA override) is kept
     expect(await variantFor(CONTROL_USER, { 'x-exp-variant': 'treatment' })).toBe('treatment');
-    const started = Date.now();
     expect(await variantFor(BROKEN_USER)).toBe('control');
+    // the slow decision would be treatment, but it takes longer than the 100 ms budget
     expect(await variantFor(SLOW_USER)).toBe('control');
-    expect(Date.now() - started).toBeLessThan(280);
     const metrics = (await request(gateway.app).get('/metrics')).text;
     expect(metrics).toContain('gateway_experiment_fallbacks_total{experiment="recommendation-ranking",service="api-gateway"} 2');
   });
@@ -288,10 +287,9 @@ describe('api gateway', () => {
   });
 
   it('answers 504 naming the upstream when it is slower than the route timeout', async () => {
-    const started = Date.now();
+    // the upstream answers after 500 ms: a 504 means the gateway gave up first
     const res = await request(gateway.app).get('/products/slow');
     expect(res.status).toBe(504);
-    expect(Date.now() - started).toBeLessThan(450);
     expect(res.body).toMatchObject({ title: 'Gateway Timeout', detail: 'product-service did not answer GET within 200 ms.', upstream: 'product-service' });
     gatewayApi.assertComponentResponse('GatewayTimeout', res);
   });
