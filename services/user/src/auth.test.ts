@@ -86,6 +86,10 @@ describe('user service: login and refresh tokens', () => {
 
     await h.db.query("update refresh_tokens set expires_at = now() - interval '1 second' where user_id = $1", [user.id]);
     expect((await refresh(user.refreshToken)).status).toBe(401);
+    // the next login clears the expired token away
+    await request(h.app).post('/auth/login').send({ email: user.email, password: user.password });
+    const left = await h.db.query('select count(*) filter (where expires_at < now()) as expired, count(*) as total from refresh_tokens where user_id = $1', [user.id]);
+    expect(left.rows[0]).toEqual({ expired: '0', total: '1' });
     expect((await refresh('A'.repeat(43))).status).toBe(401);
     const short = await refresh('short');
     expect(short.status).toBe(400);

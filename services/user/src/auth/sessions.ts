@@ -50,6 +50,8 @@ export class SessionService {
     if (!(await this.passwords.verify(password, found?.passwordHash)) || !found) {
       throw new AuthenticationError('bad-credentials');
     }
+    // expired tokens can no longer be refreshed or reveal a reuse: each login clears its user's, so the table stays small
+    await this.pool.query('delete from refresh_tokens where user_id = $1 and expires_at < now()', [found.user.id]);
     return this.issue(this.pool, found.user, randomUUID());
   }
 
