@@ -52,19 +52,23 @@ export class ProductStore {
    * index that already exists, so a restart must not ask for them again.
    */
   async ensureIndexes(): Promise<void> {
-    const wanted = [
+    const wanted: IndexDescription[] = [
       { key: { category: 1, price: 1 }, name: 'category_price' },
       { key: { price: 1 }, name: 'price' },
       { key: { nameNormalized: 1 }, name: 'name' },
       { key: { tags: 1 }, name: 'tags' },
       { key: { pendingPublish: 1 }, name: 'pending_publish' },
     ];
-    // FerretDB 1.24 drops the connection (a server panic) when one createIndexes call repeats several
-    // existing indexes, which every restart would do: create only the missing ones.
-    const existing = new Set(
-      (await this.collection.listIndexes().toArray().catch(() => [])).map(i => i.name as string),
-    );
-    const missing = wanted.filter(i => !existing.has(i.name));
+    const existing = await this.collection
+      .listIndexes()
+      .toArray()
+      .catch((error: { code?: number }) => {
+        // NamespaceNotFound: the collection does not exist yet, so it has no indexes.
+        if (error.code === 26) return [];
+        throw error;
+      });
+    const names = new Set(existing.map(index => index.name as string));
+    const missing = wanted.filter(index => !names.has(index.name ?? ''));
     if (missing.length) await this.collection.createIndexes(missing);
   }
 
