@@ -1,0 +1,82 @@
+import express from 'express';
+import { generateKeyPairSync } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import request from 'supertest';
+import { z } from 'zod';
+import { createJwtIssuer, createJwtVerifier, requireAuth } from './auth';
+import { loadServiceConfig } from './config';
+import { Contract } from './contract';
+import { createService } from './service';
+import { widgetContract } from './testing/fixtureContract';
+
+function ed25519Pems() {
+  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+  return {
+    privateKeyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+  };
+}
+
+const claims = { iss: 'user-service', aud: 'platform' };
+
+describe('JWT issuer, verifier and requireAuth', () => {
+  const keys = ed25519Pems();
+
+  it('verifies its tokens by PEM, JWKS document and JWKS URL, and refuses foreign, expired and misaddressed ones', async () => {
+    const issuer = await createJwtIssuer({ privateKeyPem: keys.privateKeyPem, issuer: claims.iss, audience: claims.aud, ttlSeconds: 60 });
+    const token = await issuer.sign({ sub: 'u-1', roles: ['customer'], email: 'a@example.com' });
+
+    const jwksServer = express().get('/.well-known/jwks.json', async (_req, res) => { res.json(await issuer.jwks()); }).listen(0);
+    try {
+      const jwksUrl = `http://127.0.0.1:${(jwksServer.address() as AddressInfo).port}/.well-known/jwks.json`;
+      for (const source of [{ publicKeyPem: keys.publicKeyPem }, { jwks: await issuer.jwks() }, { jwksUrl }]) {
+        const verifier = await createJwtVerifier({ ...source, issuer: claims.iss, audience: claims.aud });
+        await expect(verifier.verify(token)).resolves.toMatchObject({ sub: 'u-1', roles: ['customer'], email: 'a@example.com' });
+      }
+    } finally {
+      jwksServer.close();
+    }
+
+    const verifier = await createJwtVerifier({ publicKeyPem: keys.publicKeyPem, issuer: claims.iss, audience: claims.aud });
+    const foreign = await createJwtIssuer({ privateKeyPem: ed25519Pems().privateKeyPem, issuer: claims.iss, audience: claims.aud, ttlSeconds: 60 });
+    await expect(verifier.verify(await foreign.sign({ sub: 'u-1', roles: [] }))).rejects.toThrow(/signature/);
+    const expired = await createJwtIssuer({ privateKeyPem: keys.privateKeyPem, issuer: claims.iss, audience: claims.aud, ttlSeconds: -10 });
+    await expect(verifier.verify(await expired.sign({ sub: 'u-1', roles: [] }))).rejects.toThrow(/exp/);
+    const otherAudience = await createJwtIssuer({ privateKeyPem: keys.privateKeyPem, issuer: claims.iss, audience: 'elsewhere', ttlSeconds: 60 });
+    await expect(verifier.verify(await otherAudience.sign({ sub: 'u-1', roles: [] }))).rejects.toThrow(/aud/);
+  });
+
+  it('answers 401 without or with a bad token, 403 without the role, and sets req.auth otherwise', async () => {
+    const issuer = await createJwtIssuer({ privateKeyPem: keys.privateKeyPem, issuer: claims.iss, audience: claims.aud, ttlSeconds: 60 });
+    const verifier = await createJwtVerifier({ publicKeyPem: keys.publicKeyPem, issuer: claims.iss, audience: claims.aud });
+    const service = createService({
+      name: 'widgets',
+      contract: new Contract(widgetContract),
+      config: loadServiceConfig(z.object({}), { LOG_LEVEL: 'silent' }),
+      routes(router) {
+        router.get('/widgets', requireAuth(verifier, { roles: ['admin'] }), (req, res) => {
+          res.json({ items: [], caller: req.auth?.sub });
+        });
+      },
+    });
+    const admin = await issuer.sign({ sub: 'admin-1', roles: ['admin'] });
+    const customer = await issuer.sign({ sub: 'u-2', roles: ['customer'] });
+
+    const missing = await request(service.app).get('/widgets');
+    expect(missing.status).toBe(401);
+    expect(missing.headers['content-type']).toMatch(/^application\/problem\+json/);
+    const garbled = await request(service.app).get('/widgets').set('authorization', 'Bearer not-a-jwt');
+    expect(garbled.status).toBe(401);
+    expect(garbled.body.detail).toMatch(/not valid/);
+    const basic = await request(service.app).get('/widgets').set('authorization', `Basic ${admin}`);
+    expect(basic.status).toBe(401);
+
+    const forbidden = await request(service.app).get('/widgets').set('authorization', `Bearer ${customer}`);
+    expect(forbidden.status).toBe(403);
+    expect(forbidden.body).toMatchObject({ status: 403, detail: expect.stringMatching(/admin/) });
+
+    const allowed = await request(service.app).get('/widgets').set('authorization', `Bearer ${admin}`);
+    expect(allowed.status).toBe(200);
+    expect(allowed.body.caller).toBe('admin-1');
+  });
+});
