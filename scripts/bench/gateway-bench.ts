@@ -222,9 +222,9 @@ function printTable(rows: Measurement[]) {
   const lines = rows.map(r => [
     r.name,
     String(r.requestsPerSecond),
-    String(r.p50),
-    String(r.p95),
-    String(r.p99),
+    r.p50.toFixed(2),
+    r.p95.toFixed(2),
+    r.p99.toFixed(2),
     String(r.non2xx),
     String(r.errors),
     r.ratioToBareExpress === undefined ? '-' : r.ratioToBareExpress.toFixed(2),
