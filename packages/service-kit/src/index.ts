@@ -11,7 +11,10 @@ export { createJwtIssuer, createJwtVerifier, requireAuth, JWT_ALGORITHM } from '
 export type { JwtIssuer, JwtVerifier, PlatformClaims } from './auth';
 export { createHttpClient } from './httpClient';
 export type { HttpClient, HttpClientOptions, RequestOptions } from './httpClient';
-export { createKafka } from './kafka';
+export { createKafka, ensureTopics } from './kafka';
+export type { TopicSpec } from './kafka';
+export { databaseUrl, ensureDatabase, migrate } from './postgres';
+export type { Migration } from './postgres';
 export { createService, runService } from './service';
 export type { ReadinessCheck, Service, ServiceContext, ServiceOptions } from './service';
 // Services take express types from here so that every service compiles against the kit's express 5.

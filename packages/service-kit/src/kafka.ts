@@ -29,3 +29,24 @@ export function createKafka(options: {
     ...options.config,
   });
 }
+
+export interface TopicSpec {
+  topic: string;
+  numPartitions: number;
+}
+
+/**
+ * Creates the topics a service writes or reads if they are missing (an existing topic is left as
+ * it is), so a fresh broker works without a provisioning step.
+ */
+export async function ensureTopics(kafka: Kafka, topics: TopicSpec[]): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const existing = new Set(await admin.listTopics());
+    const missing = topics.filter(({ topic }) => !existing.has(topic));
+    if (missing.length) await admin.createTopics({ waitForLeaders: true, topics: missing });
+  } finally {
+    await admin.disconnect();
+  }
+}
