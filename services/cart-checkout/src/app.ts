@@ -8,9 +8,12 @@ import {
   createKafka,
   createService,
   loadServiceConfig,
+  databaseUrl,
+  ensureDatabase,
+  ensureTopics,
+  migrate,
   requireAuth,
 } from '@platform/service-kit';
-import { databaseUrl, ensureDatabase, migrate } from './db/database';
 import { migrations } from './db/migrations';
 import { CheckoutService } from './checkout/CheckoutService';
 import { ReservationSweeper } from './checkout/ReservationSweeper';
@@ -22,7 +25,6 @@ import { OutboxRelay } from './outbox/OutboxRelay';
 import { kafkaSink, notificationSink, stockReleaseSink } from './outbox/sinks';
 import { outboxMetrics } from './outbox/outboxMetrics';
 import { cartCheckoutRoutes } from './http/routes';
-import { ensureTopics } from './events/topics';
 
 /** A PEM key from the environment; `\n` escapes (one-line env files) become newlines. */
 const pem = z

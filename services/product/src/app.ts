@@ -6,12 +6,12 @@ import {
   createJwtVerifier,
   createService,
   loadServiceConfig,
+  ensureTopics,
   requireAuth,
 } from '@platform/service-kit';
 import { ProductStore } from './products/ProductStore';
 import { StockReservations } from './stock/StockReservations';
 import { ProductEventRelay } from './events/ProductEventRelay';
-import { ensureTopics } from './events/topics';
 import { productEventMetrics } from './events/eventMetrics';
 import { productRoutes } from './http/routes';
 

@@ -4,13 +4,14 @@ import { z } from 'zod';
 import {
   createKafka,
   createService,
+  databaseUrl,
+  ensureDatabase,
+  ensureTopics,
   loadServiceConfig,
 } from '@platform/service-kit';
-import { databaseUrl, ensureDatabase } from './db/database';
 import { PostgresSearchIndex } from './index/PostgresSearchIndex';
 import type { SearchIndex } from './index/SearchIndex';
 import { ProductEventConsumer } from './sync/ProductEventConsumer';
-import { ensureTopics } from './events/topics';
 import { Counter } from 'prom-client';
 import { searchRoutes } from './http/routes';
 

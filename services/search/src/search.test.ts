@@ -20,7 +20,7 @@ import {
   loadProductConfig,
 } from '@platform/product-service';
 import { createSearchService, loadSearchConfig } from './app';
-import { databaseUrl } from './db/database';
+import { databaseUrl } from '@platform/service-kit';
 
 jest.setTimeout(90_000);
 

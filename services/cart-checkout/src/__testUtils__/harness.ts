@@ -16,7 +16,7 @@ import {
   uniqueSuffix,
 } from '@platform/product-service/src/__testUtils__/testSupport';
 import { createCartCheckoutService, loadCartCheckoutConfig } from '../app';
-import { databaseUrl } from '../db/database';
+import { databaseUrl } from '@platform/service-kit';
 
 export interface HarnessOptions {
   /** Brokers for the outbox relay only (e.g. a closed port to simulate a Kafka outage). */

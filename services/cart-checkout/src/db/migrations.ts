@@ -1,4 +1,4 @@
-import type { Migration } from './database';
+import type { Migration } from '@platform/service-kit';
 
 export const migrations: Migration[] = [
   {

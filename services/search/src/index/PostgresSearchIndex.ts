@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import { migrate } from '../db/database';
+import { migrate } from '@platform/service-kit';
 import {
   PRICE_BUCKET_EDGES,
   type IndexedProduct,
