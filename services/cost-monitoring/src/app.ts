@@ -1,6 +1,15 @@
 import { Pool } from 'pg';
 import { loadContract } from '@platform/catalog-validation';
-import { Contract, createJwtVerifier, createService, requireAuth, type RequestHandler } from '@platform/service-kit';
+import {
+  Contract,
+  createJwtVerifier,
+  createService,
+  databaseUrl,
+  ensureDatabase,
+  migrate,
+  requireAuth,
+  type RequestHandler,
+} from '@platform/service-kit';
 import type { CostConfig } from './config';
 import { CostMonitor } from './app/costMonitor';
 import { EMBEDDED_SOURCE, importEmbeddedDataset } from './app/imports';
@@ -14,7 +23,7 @@ import { createAzureCostManagementSource } from './sources/azureCostManagement';
 import { createGcpBigQueryBillingSource } from './sources/gcpBigQueryBilling';
 import type { CostSource } from './sources/types';
 import { CostStore } from './store/costStore';
-import { databaseUrl, ensureDatabase, migrate } from './store/database';
+import { MIGRATIONS } from './store/migrations';
 
 function configuredSources(config: CostConfig): CostSource[] {
   const common = { allocationTagKey: config.COST_ALLOCATION_TAG_KEY, currency: config.COST_CURRENCY };
@@ -46,7 +55,7 @@ function costContract(): Contract {
 export async function createCostMonitoringService(config: CostConfig) {
   await ensureDatabase(config.DATABASE_URL, config.COST_DATABASE);
   const pool = new Pool({ connectionString: databaseUrl(config.DATABASE_URL, config.COST_DATABASE), max: 10 });
-  await migrate(pool);
+  await migrate(pool, MIGRATIONS);
   const store = new CostStore(pool);
   const orders = createPostgresOrderCounter(config.ORDERS_DATABASE_URL ?? databaseUrl(config.DATABASE_URL, 'orders'));
   const monitor = new CostMonitor(store, orders, {

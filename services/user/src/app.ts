@@ -1,9 +1,9 @@
-import { createJwtIssuer, createJwtVerifier, createService } from '@platform/service-kit';
+import { createJwtIssuer, createJwtVerifier, createService, databaseUrl, ensureDatabase } from '@platform/service-kit';
 import type { Service } from '@platform/service-kit';
 import { PasswordHasher } from './auth/passwords';
 import { SessionService } from './auth/sessions';
 import type { UserConfig } from './config';
-import { createPool, databaseUrl, ensureDatabase } from './db/database';
+import { createPool } from './db/database';
 import { migrate } from './db/migrate';
 import { userRoutes } from './http/routes';
 import { loadSigningKey } from './keys';

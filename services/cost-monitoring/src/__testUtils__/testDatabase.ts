@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { Client, Pool } from 'pg';
 import { loadInfraEnv } from '@platform/local-infra';
-import { databaseUrl, ensureDatabase, migrate } from '../store/database';
+import { databaseUrl, ensureDatabase, migrate } from '@platform/service-kit';
+import { MIGRATIONS } from '../store/migrations';
 
 /** A throw-away database on the `yarn infra` PostgreSQL server, migrated, dropped by `drop()`. */
 export async function createTestDatabase(prefix = 'cost_test') {
@@ -11,7 +12,7 @@ export async function createTestDatabase(prefix = 'cost_test') {
   await ensureDatabase(serverUrl, name);
   const url = databaseUrl(serverUrl, name);
   const pool = new Pool({ connectionString: url, max: 8 });
-  await migrate(pool);
+  await migrate(pool, MIGRATIONS);
   return {
     name,
     url,

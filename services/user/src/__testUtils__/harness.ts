@@ -2,12 +2,12 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { Pool } from 'pg';
 import request from 'supertest';
 import { loadInfraEnv } from '@platform/local-infra';
-import { createJwtIssuer } from '@platform/service-kit';
+import { createJwtIssuer, databaseUrl } from '@platform/service-kit';
 import type { JwtIssuer, Service } from '@platform/service-kit';
 import { contractAsserter } from '@platform/service-kit/testing';
 import { createUserService } from '../app';
 import { loadUserConfig, UserConfig } from '../config';
-import { databaseUrl, dropDatabase } from '../db/database';
+import { dropDatabase } from '../db/database';
 import { keyIdOf } from '../keys';
 
 export const userApi = contractAsserter('user-api');

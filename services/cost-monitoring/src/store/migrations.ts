@@ -1,31 +1,6 @@
-import { Client, Pool } from 'pg';
+import type { Migration } from '@platform/service-kit';
 
-/** The same server and credentials as `serverUrl`, another database. */
-export function databaseUrl(serverUrl: string, database: string): string {
-  const url = new URL(serverUrl);
-  url.pathname = `/${database}`;
-  return url.toString();
-}
-
-/** Creates the service's own database on first start (the platform role may create databases). */
-export async function ensureDatabase(serverUrl: string, database: string): Promise<void> {
-  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(database)) throw new Error(`invalid database name ${database}`);
-  const admin = new Client({ connectionString: serverUrl });
-  await admin.connect();
-  try {
-    const { rowCount } = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
-    if (rowCount === 0) {
-      await admin.query(`CREATE DATABASE ${database}`).catch((error: { code?: string }) => {
-        // Another replica created it between the check and the create.
-        if (error.code !== '42P04') throw error;
-      });
-    }
-  } finally {
-    await admin.end();
-  }
-}
-
-const SCHEMA = `
+const INITIAL_SCHEMA = `
 CREATE TABLE IF NOT EXISTS cost_imports (
   id uuid PRIMARY KEY,
   source text NOT NULL,
@@ -81,18 +56,5 @@ CREATE TABLE IF NOT EXISTS cost_alerts (
 );
 `;
 
-/** Idempotent schema creation, serialised by an advisory lock so replicas starting together do not race. */
-export async function migrate(pool: Pool): Promise<void> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    await client.query("SELECT pg_advisory_xact_lock(hashtext('cost-monitoring:migrate'))");
-    await client.query(SCHEMA);
-    await client.query('COMMIT');
-  } catch (error) {
-    await client.query('ROLLBACK');
-    throw error;
-  } finally {
-    client.release();
-  }
-}
+/** The cost database's migrations for the kit's `migrate`; a schema change is a new entry, since an applied one never runs again. */
+export const MIGRATIONS: Migration[] = [{ id: 1, name: 'cost imports, daily costs and alerts', sql: INITIAL_SCHEMA }];
