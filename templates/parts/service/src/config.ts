@@ -1,0 +1,31 @@
+import { z } from 'zod';
+
+const schema = z.object({
+  PORT: z.coerce.number().int().min(1).max(65535).default(${{ values.port }}),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
+  SERVICE_NAME: z.string().default('${{ values.name }}'),
+{%- if 'postgresql' in values.stores %}
+  DATABASE_URL: z.string().url().optional(),
+{%- endif %}
+{%- if 'mongodb' in values.stores %}
+  MONGODB_URI: z.string().optional(),
+{%- endif %}
+{%- if 'redis' in values.stores %}
+  REDIS_URL: z.string().optional(),
+{%- endif %}
+{%- if 'kafka' in values.stores %}
+  KAFKA_BROKERS: z.string().optional(),
+{%- endif %}
+});
+
+export type Config = z.infer<typeof schema>;
+
+/** Validates the environment once at start-up, so a misconfigured pod fails fast instead of at first request. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map(i => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`invalid configuration: ${problems}`);
+  }
+  return parsed.data;
+}
