@@ -1,7 +1,7 @@
 import { InputError } from '@backstage/errors';
 import { createTemplateAction, getRepoSourceDirectory } from '@backstage/plugin-scaffolder-node';
 import { execFile } from 'node:child_process';
-import { cp, mkdir, rm, stat } from 'node:fs/promises';
+import { cp, mkdir, rm, stat, writeFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -29,6 +29,7 @@ export function createPublishLocalGitAction(options: { baseDir: string }) {
             .max(63)
             .describe('Name of the repository directory'),
         defaultBranch: z => z.string().default('main').describe('Branch of the initial commit'),
+        description: z => z.string().optional().describe('Written to .git/description, as git hosts show it'),
         sourcePath: z => z.string().optional().describe('Part of the workspace to publish'),
         commitMessage: z => z.string().default('Initial commit from the service template'),
       },
@@ -39,7 +40,7 @@ export function createPublishLocalGitAction(options: { baseDir: string }) {
       },
     },
     async handler(ctx) {
-      const { repoName, defaultBranch, sourcePath, commitMessage } = ctx.input;
+      const { repoName, defaultBranch, description, sourcePath, commitMessage } = ctx.input;
       const target = join(baseDir, repoName);
       if (!target.startsWith(`${baseDir}/`)) {
         throw new InputError(`repository name ${repoName} leaves ${baseDir}`);
@@ -61,6 +62,7 @@ export function createPublishLocalGitAction(options: { baseDir: string }) {
         const git = async (...args: string[]) =>
           (await run('git', ['-C', target, ...args], { env: { ...process.env, GIT_TERMINAL_PROMPT: '0' } })).stdout.trim();
         await git('init', '--quiet', '--initial-branch', defaultBranch);
+        if (description) await writeFile(join(target, '.git', 'description'), `${description}\n`);
         await git('add', '--all');
         await git(
           '-c', 'user.name=Platform Scaffolder',

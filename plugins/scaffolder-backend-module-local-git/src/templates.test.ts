@@ -1,0 +1,157 @@
+import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { mkdtemp, readdir, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, relative, resolve } from 'node:path';
+import request from 'supertest';
+import { parse, parseAllDocuments } from 'yaml';
+import { localGitModule } from './module';
+
+const templatesDir = resolve(__dirname, '../../../templates');
+const templateFile = 'typescript-service.template.yaml';
+
+async function filesUnder(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true, recursive: true });
+  return entries.filter(e => e.isFile()).map(e => relative(dir, join(e.parentPath, e.name)));
+}
+
+/** The template file and its parts, as the dry-run API expects them (paths relative to the template). */
+async function templateContents() {
+  const paths = [templateFile, ...(await filesUnder(join(templatesDir, 'parts'))).map(p => `parts/${p}`)];
+  return Promise.all(
+    paths.map(async path => ({ path, base64Content: (await readFile(join(templatesDir, path))).toString('base64') })),
+  );
+}
+
+const baseValues = {
+  name: 'wishlist-service',
+  description: 'Wishlists of signed-in shoppers',
+  owner: 'group:default/storefront-team',
+  system: 'system:default/storefront',
+  stores: [] as string[],
+  producedTopics: [] as string[],
+  consumedTopics: [] as string[],
+  port: 3020,
+  latencyP95Ms: 100,
+  availability: '99.9',
+  minReplicas: 2,
+  maxReplicas: 50,
+  target: 'eks',
+  publisher: 'local-git',
+};
+
+type DryRunFile = { path: string; base64Content: string };
+
+describe('typescript-service template (dry run through the scaffolder API)', () => {
+  let server: Awaited<ReturnType<typeof startTestBackend>>['server'];
+  let contents: DryRunFile[];
+  let template: unknown;
+
+  beforeAll(async () => {
+    const baseDir = await mkdtemp(join(tmpdir(), 'scaffolder-repos-'));
+    ({ server } = await startTestBackend({
+      features: [
+        scaffolderPlugin,
+        localGitModule,
+        catalogServiceMock.factory({
+          entities: [
+            { apiVersion: 'backstage.io/v1alpha1', kind: 'Component', metadata: { name: 'user-service' }, spec: {} },
+          ],
+        }),
+        mockServices.rootConfig.factory({ data: { scaffolder: { localGit: { baseDir } } } }),
+      ],
+    }));
+    contents = await templateContents();
+    template = parse(await readFile(join(templatesDir, templateFile), 'utf8'));
+  });
+
+  async function dryRun(values: Record<string, unknown>) {
+    const res = await request(server)
+      .post('/api/scaffolder/v2/dry-run')
+      .set('Authorization', mockCredentials.user.header())
+      .send({ template, values, secrets: {}, directoryContents: contents });
+    return res;
+  }
+
+  async function render(values: Record<string, unknown>) {
+    const res = await dryRun(values);
+    // the log and error name the failing step, which a bare status would hide
+    if (res.status !== 200) throw new Error(`dry run failed (${res.status}): ${JSON.stringify(res.body).slice(0, 3000)}`);
+    const files = new Map<string, string>(
+      (res.body.directoryContents as DryRunFile[]).map(f => [f.path, Buffer.from(f.base64Content, 'base64').toString()]),
+    );
+    return { files, output: res.body.output, log: res.body.log };
+  }
+
+  it('renders a complete repository with no backing store', async () => {
+    const { files, output } = await render(baseValues);
+    const paths = [...files.keys()].sort();
+    for (const expected of [
+      'package.json', 'src/app.ts', 'src/main.ts', 'src/config.ts', 'src/metrics.ts', 'test/app.test.ts',
+      'Dockerfile', '.dockerignore', 'chart/Chart.yaml', 'chart/templates/deployment.yaml', 'chart/templates/hpa.yaml',
+      'chart/templates/pdb.yaml', 'chart/templates/networkpolicy.yaml', 'chart/templates/servicemonitor.yaml',
+      'chart/templates/configmap.yaml', 'chart/values-dev.yaml', 'chart/values-staging.yaml', 'chart/values-prod.yaml',
+      '.github/workflows/ci.yaml', '.github/workflows/deploy.yaml', 'dashboards/wishlist-service.json',
+      'alerts/wishlist-service.rules.yaml', 'catalog-info.yaml', 'mkdocs.yml', 'docs/index.md', 'README.md',
+    ]) {
+      expect(paths).toContain(expected);
+    }
+    expect(parse(files.get('chart/values.yaml')!).autoscaling).toMatchObject({ minReplicas: 2, maxReplicas: 50 });
+    const component = parseAllDocuments(files.get('catalog-info.yaml')!)[0].toJS();
+    expect(component.spec).toMatchObject({ owner: 'group:default/storefront-team', system: 'system:default/storefront' });
+    expect(component.spec.dependsOn).toBeUndefined();
+    const dashboard = JSON.parse(files.get('dashboards/wishlist-service.json')!);
+    expect(dashboard.panels.map((p: { title: string }) => p.title)).toHaveLength(4);
+    expect(JSON.stringify(dashboard)).toContain('http_request_duration_seconds_bucket');
+    // GitHub expressions survive templating untouched
+    expect(files.get('.github/workflows/ci.yaml')).toContain('${{ github.sha }}');
+    expect(files.get('package.json')).toContain('"name": "wishlist-service"');
+    expect(output.links[1].entityRef).toBe('component:default/wishlist-service');
+  });
+
+  it('adds store panels, secrets and dependencies for PostgreSQL and Kafka, with custom replicas', async () => {
+    const { files } = await render({
+      ...baseValues,
+      stores: ['postgresql', 'kafka'],
+      producedTopics: ['orders'],
+      consumedTopics: ['events.click'],
+      minReplicas: 3,
+      maxReplicas: 12,
+      availability: '99.95',
+      latencyP95Ms: 250,
+    });
+    const values = parse(files.get('chart/values.yaml')!);
+    expect(values.autoscaling).toMatchObject({ minReplicas: 3, maxReplicas: 12 });
+    expect(Object.keys(values.secretEnv)).toEqual(['DATABASE_URL', 'KAFKA_BROKERS']);
+    expect(parse(files.get('chart/values-prod.yaml')!).autoscaling).toEqual({ minReplicas: 3, maxReplicas: 12 });
+    const titles = JSON.parse(files.get('dashboards/wishlist-service.json')!).panels.map((p: { title: string }) => p.title);
+    expect(titles).toEqual(expect.arrayContaining(['PostgreSQL connections', 'Kafka consumer lag']));
+    expect(titles).not.toContain('Redis commands/s');
+    const component = parseAllDocuments(files.get('catalog-info.yaml')!)[0].toJS();
+    expect(component.spec.dependsOn).toEqual([
+      'resource:default/wishlist-service-db',
+      'resource:default/kafka-cluster',
+      'resource:default/topic-orders',
+      'resource:default/topic-events.click',
+    ]);
+    const rules = files.get('alerts/wishlist-service.rules.yaml')!;
+    expect(rules).toContain('(14.4 * 0.0005)');
+    expect(rules).toContain('> 0.25');
+  });
+
+  it('renders MongoDB and Redis panels and secrets only when chosen', async () => {
+    const { files } = await render({ ...baseValues, stores: ['mongodb', 'redis'], target: 'aks' });
+    const titles = JSON.parse(files.get('dashboards/wishlist-service.json')!).panels.map((p: { title: string }) => p.title);
+    expect(titles).toEqual(expect.arrayContaining(['MongoDB operations/s', 'Redis commands/s']));
+    expect(titles).not.toContain('PostgreSQL connections');
+    expect(Object.keys(parse(files.get('chart/values.yaml')!).secretEnv)).toEqual(['MONGODB_URI', 'REDIS_URL']);
+    expect(files.get('src/config.ts')).toContain('MONGODB_URI');
+    expect(files.get('src/config.ts')).not.toContain('DATABASE_URL');
+  });
+
+  it('fails on a name already taken in the catalog', async () => {
+    const res = await dryRun({ ...baseValues, name: 'user-service' });
+    expect(JSON.stringify(res.body)).toContain('component:default/user-service already exists in the catalog');
+  });
+});
