@@ -18,7 +18,10 @@ describe('publish:local-git', () => {
     await writeFile(join(workspacePath, 'catalog-info.yaml'), 'kind: Component\n');
   });
 
-  const context = (input: { repoName: string; defaultBranch: string; commitMessage: string }, isDryRun = false) => ({
+  const context = (
+    input: { repoName: string; defaultBranch?: string; commitMessage?: string; description?: string },
+    isDryRun = false,
+  ) => ({
     ...createMockActionContext({ input, workspacePath }),
     isDryRun,
   });
@@ -36,6 +39,16 @@ describe('publish:local-git', () => {
     expect(ctx.output).toHaveBeenCalledWith('remoteUrl', `file://${repo}`);
     expect(ctx.output).toHaveBeenCalledWith('commitHash', git('rev-parse', 'HEAD'));
     expect(await readFile(join(repo, 'src', 'main.ts'), 'utf8')).toContain('hello');
+  });
+
+  it('defaults the branch and message when the template gives neither, and keeps the description', async () => {
+    const action = createPublishLocalGitAction({ baseDir });
+    await action.handler(context({ repoName: 'cart-service', description: 'Shopping carts' }) as never);
+    const repo = join(baseDir, 'cart-service');
+    const git = (...args: string[]) => execFileSync('git', ['-C', repo, ...args]).toString().trim();
+    expect(git('rev-parse', '--abbrev-ref', 'HEAD')).toBe('main');
+    expect(git('log', '--format=%s')).toBe('Initial commit from the service template');
+    expect(await readFile(join(repo, '.git', 'description'), 'utf8')).toBe('Shopping carts\n');
   });
 
   it('refuses a name that is already taken and leaves that repository alone', async () => {

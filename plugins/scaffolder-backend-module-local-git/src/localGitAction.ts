@@ -28,10 +28,10 @@ export function createPublishLocalGitAction(options: { baseDir: string }) {
             .regex(/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/, 'kebab-case: lowercase letters, digits and single hyphens')
             .max(63)
             .describe('Name of the repository directory'),
-        defaultBranch: z => z.string().default('main').describe('Branch of the initial commit'),
+        defaultBranch: z => z.string().optional().describe('Branch of the initial commit'),
         description: z => z.string().optional().describe('Written to .git/description, as git hosts show it'),
         sourcePath: z => z.string().optional().describe('Part of the workspace to publish'),
-        commitMessage: z => z.string().default('Initial commit from the service template'),
+        commitMessage: z => z.string().optional().describe('Defaults to "Initial commit from the service template"'),
       },
       output: {
         remoteUrl: z => z.string().describe('file:// URL of the repository'),
@@ -40,7 +40,10 @@ export function createPublishLocalGitAction(options: { baseDir: string }) {
       },
     },
     async handler(ctx) {
-      const { repoName, defaultBranch, description, sourcePath, commitMessage } = ctx.input;
+      const { repoName, description, sourcePath } = ctx.input;
+      // the scaffolder validates input with JSON schema, which does not fill in zod defaults
+      const defaultBranch = ctx.input.defaultBranch ?? 'main';
+      const commitMessage = ctx.input.commitMessage ?? 'Initial commit from the service template';
       const target = join(baseDir, repoName);
       if (!target.startsWith(`${baseDir}/`)) {
         throw new InputError(`repository name ${repoName} leaves ${baseDir}`);
