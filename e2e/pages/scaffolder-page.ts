@@ -1,0 +1,69 @@
+import { expect, Locator, Page } from '@playwright/test';
+import { Portal } from './portal';
+
+/** Create (/create): the template list, a template's multi-step form and the task page. */
+export class ScaffolderPage extends Portal {
+  constructor(page: Page) {
+    super(page);
+  }
+
+  async openCreate() {
+    await this.signInAsGuest('/create');
+    await this.expectHeading('Create');
+  }
+
+  /** A template card: the nearest block around the template's title that holds a Choose button. */
+  templateCard(title: string): Locator {
+    return this.page
+      .getByRole('heading', { name: title, exact: true })
+      .locator('xpath=ancestor::*[.//button[normalize-space()="Choose"]][1]');
+  }
+
+  async chooseTemplate(title: string) {
+    await this.templateCard(title).getByRole('button', { name: 'Choose' }).click();
+    await this.expectHeading(title);
+  }
+
+  field(label: string | RegExp): Locator {
+    return this.page.getByRole('textbox', { name: label });
+  }
+
+  numberField(label: string | RegExp): Locator {
+    return this.page.getByRole('spinbutton', { name: label });
+  }
+
+  async fill(label: string | RegExp, value: string) {
+    await this.field(label).fill(value);
+  }
+
+  /** Owner and System are autocompletes over catalog entities. */
+  async pick(label: string | RegExp, option: string | RegExp) {
+    await this.field(label).click();
+    await this.page.getByRole('option', { name: option }).first().click();
+  }
+
+  async next() {
+    await this.page.getByRole('button', { name: 'Next' }).click();
+  }
+
+  async review() {
+    await this.page.getByRole('button', { name: 'Review' }).click();
+  }
+
+  async create() {
+    await this.page.getByRole('button', { name: 'Create' }).click();
+  }
+
+  /** The error text the form shows under a field or in its error list. */
+  async expectFormError(text: string | RegExp) {
+    await expect(this.page.getByText(text).first()).toBeVisible();
+  }
+
+  async expectTaskSucceeded() {
+    await expect(this.page.getByRole('link', { name: 'Open in catalog' })).toBeVisible({ timeout: 60_000 });
+  }
+
+  async openCreatedEntity() {
+    await this.page.getByRole('link', { name: 'Open in catalog' }).click();
+  }
+}
