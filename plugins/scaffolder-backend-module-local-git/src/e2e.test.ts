@@ -1,5 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, readFile, rm, stat } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -61,7 +61,7 @@ async function repoSize(dir: string) {
 }
 
 /** Metric names in the dashboard's service panels (store panels read exporters, not the service). */
-export function dashboardMetricNames(dashboard: { panels: { description?: string; targets: { expr: string }[] }[] }) {
+function dashboardMetricNames(dashboard: { panels: { description?: string; targets: { expr: string }[] }[] }) {
   const names = new Set<string>();
   for (const panel of dashboard.panels.filter(p => !p.description?.startsWith('store:'))) {
     for (const { expr } of panel.targets) {
@@ -103,6 +103,8 @@ describeWithPortal('typescript-service template through the portal', () => {
         },
       }),
     });
+    // the template runs once, in beforeAll, for all the checks below
+    // eslint-disable-next-line jest/no-standalone-expect
     expect(created.status).toBe(201);
     let task: { status: string } = { status: 'open' };
     while (!['completed', 'failed', 'cancelled'].includes(task.status)) {
@@ -131,6 +133,15 @@ describeWithPortal('typescript-service template through the portal', () => {
         `repository ${JSON.stringify(await repoSize(repoDir))}`,
     );
   }, 180_000);
+
+  // leave the portal's catalog as it was: other suites count its components
+  afterAll(async () => {
+    const location = await json(`/api/catalog/locations/by-entity/component/default/${name}`, { token });
+    if (location.status === 200) {
+      await json(`/api/catalog/locations/${location.body.id}`, { method: 'DELETE', token });
+    }
+    if (repoDir) await rm(repoDir, { recursive: true, force: true });
+  });
 
   it('is a git repository whose own tests pass', async () => {
     expect(await sh(repoDir, 'git', ['log', '--oneline'])).toContain('Initial commit from the service template');
