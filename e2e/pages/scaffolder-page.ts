@@ -66,4 +66,16 @@ export class ScaffolderPage extends Portal {
   async openCreatedEntity() {
     await this.page.getByRole('link', { name: 'Open in catalog' }).click();
   }
+
+  /** Unregisters a created component so suites that count the catalog's services are unaffected. */
+  async unregister(name: string) {
+    const refresh = await this.page.request.post('/api/auth/guest/refresh', {
+      headers: { 'X-Requested-With': 'XMLHttpRequest' },
+    });
+    const headers = { authorization: `Bearer ${(await refresh.json()).backstageIdentity.token}` };
+    const location = await this.page.request.get(`/api/catalog/locations/by-entity/component/default/${name}`, { headers });
+    if (location.ok()) {
+      await this.page.request.delete(`/api/catalog/locations/${(await location.json()).id}`, { headers });
+    }
+  }
 }

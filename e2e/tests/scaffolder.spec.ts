@@ -28,6 +28,7 @@ test.describe('create a service from the template', () => {
     await create.expectTaskSucceeded();
     await create.openCreatedEntity();
     await create.expectHeading(name);
+    await create.unregister(name);
   });
 
   for (const [why, name] of [
