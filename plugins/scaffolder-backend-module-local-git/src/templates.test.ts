@@ -1,9 +1,9 @@
 import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { mkdtemp, readdir, readFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import request from 'supertest';
 import { parse, parseAllDocuments } from 'yaml';
 import { localGitModule } from './module';
@@ -153,5 +153,40 @@ describe('typescript-service template (dry run through the scaffolder API)', () 
   it('fails on a name already taken in the catalog', async () => {
     const res = await dryRun({ ...baseValues, name: 'user-service' });
     expect(JSON.stringify(res.body)).toContain('component:default/user-service already exists in the catalog');
+  });
+
+  // The template is the source of truth: notification-service's deploy files are its rendering. Regenerate with
+  // UPDATE_DRIFT=1 after a template change, and review the diff in the pull request.
+  it('matches what notification-service has in the repository (drift check)', async () => {
+    const { files } = await render({
+      ...baseValues,
+      name: 'notification-service',
+      description: 'Sends email (SendGrid) and SMS (Twilio) with retries: order confirmations on request, status updates from the orders topic.',
+      owner: 'group:default/storefront-team',
+      system: 'system:default/storefront',
+      stores: ['postgresql', 'kafka'],
+      producedTopics: ['orders.dlq'],
+      consumedTopics: ['orders'],
+      port: 3008,
+      target: 'cloud-run',
+    });
+    const targets = new Map<string, string>();
+    for (const [path, text] of files) {
+      if (/^(chart|dashboards|alerts)\//.test(path)) targets.set(join('services/notification/deploy', path), text);
+    }
+    targets.set('.github/workflows/notification-service.yaml', files.get('.github/workflows/deploy.yaml')!);
+    const repoRoot = resolve(templatesDir, '..');
+    if (process.env.UPDATE_DRIFT) {
+      for (const [path, text] of targets) {
+        await mkdir(dirname(join(repoRoot, path)), { recursive: true });
+        await writeFile(join(repoRoot, path), text);
+      }
+    }
+    const drift: string[] = [];
+    for (const [path, text] of targets) {
+      const committed = await readFile(join(repoRoot, path), 'utf8').catch(() => undefined);
+      if (committed !== text) drift.push(path);
+    }
+    expect(drift).toEqual([]);
   });
 });
