@@ -11,5 +11,9 @@ export async function dropDatabase(serverUrl: string, database: string): Promise
 }
 
 export function createPool(url: string, max: number): Pool {
-  return new Pool({ connectionString: url, max, idleTimeoutMillis: 30_000, connectionTimeoutMillis: 5_000 });
+  const pool = new Pool({ connectionString: url, max, idleTimeoutMillis: 30_000, connectionTimeoutMillis: 5_000 });
+  // an idle client losing its server (restart, failover, dropped database) must not crash the process:
+  // pg discards that client, and the next query reports the failure through /readyz and the request
+  pool.on('error', () => undefined);
+  return pool;
 }
