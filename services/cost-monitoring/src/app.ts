@@ -55,6 +55,8 @@ function costContract(): Contract {
 export async function createCostMonitoringService(config: CostConfig) {
   await ensureDatabase(config.DATABASE_URL, config.COST_DATABASE);
   const pool = new Pool({ connectionString: databaseUrl(config.DATABASE_URL, config.COST_DATABASE), max: 10 });
+  // an idle client losing its server must not crash the process; the next query reports the failure
+  pool.on('error', () => undefined);
   await migrate(pool, MIGRATIONS);
   const store = new CostStore(pool);
   const orders = createPostgresOrderCounter(config.ORDERS_DATABASE_URL ?? databaseUrl(config.DATABASE_URL, 'orders'));
