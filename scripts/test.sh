@@ -15,6 +15,9 @@ started=$(date +%s)
 step "local infrastructure"
 yarn infra up
 
+step "helm and actionlint for the template's end-to-end test"
+bash "$ROOT/tools/install-go-tools.sh"
+
 step "type-check"
 yarn tsc
 
@@ -32,5 +35,8 @@ step "end-to-end (Playwright, Chromium)"
 trap stop_product EXIT
 start_product
 yarn test:e2e
+
+step "service template end-to-end (through the portal's API)"
+PORTAL_URL="$PORTAL_URL" yarn workspace @internal/plugin-scaffolder-backend-module-local-git test --runInBand src/e2e.test.ts
 
 log "all tests passed in $(( $(date +%s) - started )) s"

@@ -3,7 +3,8 @@ import catalogPlugin from '@backstage/plugin-catalog/alpha';
 import { navModule } from './modules/nav';
 import { homeModule } from './modules/home';
 import { catalogModule } from './modules/catalog';
+import { scaffolderModule } from './modules/scaffolder';
 
 export default createApp({
-  features: [catalogPlugin, navModule, homeModule, catalogModule],
+  features: [catalogPlugin, navModule, homeModule, catalogModule, scaffolderModule],
 });

@@ -145,7 +145,7 @@ describeWithPortal('typescript-service template through the portal', () => {
 
   it('is a git repository whose own tests pass', async () => {
     expect(await sh(repoDir, 'git', ['log', '--oneline'])).toContain('Initial commit from the service template');
-    await sh(repoDir, 'npm', ['install', '--no-audit', '--no-fund']);
+    await sh(repoDir, 'npm', ['install', '--prefer-offline', '--no-audit', '--no-fund']);
     await sh(repoDir, 'npm', ['run', 'typecheck']);
     const out = await sh(repoDir, 'npm', ['test']);
     expect(out).toMatch(/pass [1-9]/);

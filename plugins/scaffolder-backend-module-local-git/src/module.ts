@@ -5,9 +5,23 @@ import { resolve } from 'node:path';
 import { createPublishLocalGitAction } from './localGitAction';
 import { createAssertNameFreeAction, createRegisterLocalAction } from './registerLocalAction';
 
-function baseDirFrom(config: { getOptionalString(key: string): string | undefined }) {
+type Config = {
+  getOptionalString(key: string): string | undefined;
+  getOptionalBoolean(key: string): boolean | undefined;
+};
+
+function baseDirFrom(config: Config) {
   // relative to the backend's working directory (packages/backend), like file catalog locations
   return resolve(config.getOptionalString('scaffolder.localGit.baseDir') ?? '../../.state/scaffolder-repos');
+}
+
+/**
+ * Local publishing writes repositories on the portal host and registers them as `file` locations, which lets anyone
+ * allowed to create catalog locations point the catalog at files on that host: on for a single-user portal, off
+ * unless configured.
+ */
+function localGitEnabled(config: Config) {
+  return config.getOptionalBoolean('scaffolder.localGit.enabled') ?? false;
 }
 
 export const localGitModule = createBackendModule({
@@ -17,12 +31,10 @@ export const localGitModule = createBackendModule({
     reg.registerInit({
       deps: { scaffolder: scaffolderActionsExtensionPoint, config: coreServices.rootConfig, catalog: catalogServiceRef },
       async init({ scaffolder, config, catalog }) {
+        scaffolder.addActions(createAssertNameFreeAction({ catalog }));
+        if (!localGitEnabled(config)) return;
         const baseDir = baseDirFrom(config);
-        scaffolder.addActions(
-          createPublishLocalGitAction({ baseDir }),
-          createRegisterLocalAction({ catalog, baseDir }),
-          createAssertNameFreeAction({ catalog }),
-        );
+        scaffolder.addActions(createPublishLocalGitAction({ baseDir }), createRegisterLocalAction({ catalog, baseDir }));
       },
     });
   },
@@ -34,9 +46,9 @@ export const catalogFileLocationsModule = createBackendModule({
   moduleId: 'local-git-file-locations',
   register(reg) {
     reg.registerInit({
-      deps: { locations: catalogLocationsExtensionPoint },
-      async init({ locations }) {
-        locations.setAllowedLocationTypes(['url', 'file']);
+      deps: { locations: catalogLocationsExtensionPoint, config: coreServices.rootConfig },
+      async init({ locations, config }) {
+        if (localGitEnabled(config)) locations.setAllowedLocationTypes(['url', 'file']);
       },
     });
   },

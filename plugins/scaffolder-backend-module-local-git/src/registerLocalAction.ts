@@ -1,4 +1,6 @@
+import { stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
+import { serviceNameProblem, serviceNameTakenMessage } from '@internal/plugin-scaffolder-common';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { readFile } from 'node:fs/promises';
@@ -32,7 +34,7 @@ export function createRegisterLocalAction(options: { catalog: CatalogService; ba
     schema: {
       input: {
         repoContentsUrl: z => z.string().describe('file:// URL from publish:local-git'),
-        catalogInfoPath: z => z.string().default('/catalog-info.yaml'),
+        catalogInfoPath: z => z.string().optional().describe('default /catalog-info.yaml'),
       },
       output: {
         entityRef: z => z.string(),
@@ -40,7 +42,8 @@ export function createRegisterLocalAction(options: { catalog: CatalogService; ba
       },
     },
     async handler(ctx) {
-      const { repoContentsUrl, catalogInfoPath } = ctx.input;
+      // input defaults are not applied by the scaffolder's JSON-schema validation: set them here
+      const { repoContentsUrl, catalogInfoPath = '/catalog-info.yaml' } = ctx.input;
       if (!repoContentsUrl.startsWith('file://')) {
         throw new InputError(`repoContentsUrl must be a file:// URL, got ${repoContentsUrl}`);
       }
@@ -59,7 +62,7 @@ export function createRegisterLocalAction(options: { catalog: CatalogService; ba
       const credentials = await ctx.getInitiatorCredentials();
       const existing = await options.catalog.getEntityByRef(entityRef, { credentials });
       if (existing) {
-        throw new InputError(`${entityRef} already exists in the catalog; choose another name`);
+        throw new InputError(serviceNameTakenMessage(entityRef));
       }
       await options.catalog.addLocation({ type: 'file', target }, { credentials });
       ctx.logger.info(`registered ${entityRef} from ${target}`);
@@ -69,22 +72,36 @@ export function createRegisterLocalAction(options: { catalog: CatalogService; ba
 
 export const ASSERT_NAME_FREE_ACTION_ID = 'catalog:assert-name-free';
 
-/** Fails a task before anything is published when the entity name is already taken in the catalog. */
+/**
+ * The task's first step: fails before anything is published when the name breaks the service-name rule or an
+ * entity of that kind already has it. The form checks the same through the ServiceNamePicker field; this step
+ * holds the line for tasks created through the API.
+ */
 export function createAssertNameFreeAction(options: { catalog: CatalogService }) {
   return createTemplateAction({
     id: ASSERT_NAME_FREE_ACTION_ID,
-    description: 'Fails when an entity with this ref already exists in the catalog',
+    description: 'Fails when the service name is malformed or already taken in the catalog',
     supportsDryRun: true,
     schema: {
       input: {
-        entityRef: z => z.string().describe('e.g. component:default/wishlist-service'),
+        name: z => z.string().describe('the new service name, e.g. wishlist-service'),
+        kind: z => z.string().optional().describe('default Component'),
+        namespace: z => z.string().optional().describe('default default'),
+      },
+      output: {
+        entityRef: z => z.string(),
       },
     },
     async handler(ctx) {
+      const { name, kind = 'Component', namespace = 'default' } = ctx.input;
+      const problem = serviceNameProblem(name);
+      if (problem) throw new InputError(`Service name ${JSON.stringify(name)}: ${problem}`);
+      const entityRef = stringifyEntityRef({ kind, namespace, name });
       const credentials = await ctx.getInitiatorCredentials();
-      if (await options.catalog.getEntityByRef(ctx.input.entityRef, { credentials })) {
-        throw new InputError(`${ctx.input.entityRef} already exists in the catalog; choose another name`);
+      if (await options.catalog.getEntityByRef(entityRef, { credentials })) {
+        throw new InputError(serviceNameTakenMessage(entityRef));
       }
+      ctx.output('entityRef', entityRef);
     },
   });
 }

@@ -59,7 +59,7 @@ describe('typescript-service template (dry run through the scaffolder API)', () 
             { apiVersion: 'backstage.io/v1alpha1', kind: 'Component', metadata: { name: 'user-service' }, spec: {} },
           ],
         }),
-        mockServices.rootConfig.factory({ data: { scaffolder: { localGit: { baseDir } } } }),
+        mockServices.rootConfig.factory({ data: { scaffolder: { localGit: { enabled: true, baseDir } } } }),
       ],
     }));
     contents = await templateContents();
@@ -153,6 +153,17 @@ describe('typescript-service template (dry run through the scaffolder API)', () 
   it('fails on a name already taken in the catalog', async () => {
     const res = await dryRun({ ...baseValues, name: 'user-service' });
     expect(JSON.stringify(res.body)).toContain('component:default/user-service already exists in the catalog');
+  });
+
+  it.each([
+    ['Wishlist-Service', 'Use lowercase letters only'],
+    [`w${'x'.repeat(40)}`, 'Use at most 40 characters; this name has 41'],
+    ['wishlist--service', 'Use kebab-case'],
+  ])('refuses the malformed name %j at the first step, before any file is fetched', async (name, message) => {
+    const res = await dryRun({ ...baseValues, name });
+    const body = JSON.stringify(res.body);
+    expect(body).toContain(message);
+    expect(res.body.directoryContents ?? []).toEqual([]);
   });
 
   // The template is the source of truth: notification-service's deploy files are its rendering. Regenerate with

@@ -1,0 +1,13 @@
+import { createFrontendModule } from '@backstage/frontend-plugin-api';
+import { FormFieldBlueprint } from '@backstage/plugin-scaffolder-react/alpha';
+
+/** Form fields the platform's templates use, added to the scaffolder plugin. */
+export const scaffolderModule = createFrontendModule({
+  pluginId: 'scaffolder',
+  extensions: [
+    FormFieldBlueprint.make({
+      name: 'service-name-picker',
+      params: { field: () => import('./ServiceNamePicker').then(m => m.serviceNamePickerField) },
+    }),
+  ],
+});

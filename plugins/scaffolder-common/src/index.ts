@@ -1,0 +1,1 @@
+export { SERVICE_NAME_MAX_LENGTH, serviceNameProblem, serviceNameTakenMessage } from './serviceName';
