@@ -1,8 +1,10 @@
 import { execFile, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { readdir, readFile, rm, stat } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { loadInfraEnv } from '@platform/local-infra';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
@@ -71,8 +73,13 @@ function dashboardMetricNames(dashboard: { panels: { description?: string; targe
   return [...names];
 }
 
-describeWithPortal('typescript-service template through the portal', () => {
-  const name = `e2e-${Date.now().toString(36)}`;
+const EVERY_STORE = ['postgresql', 'mongodb', 'redis', 'kafka'];
+
+describeWithPortal.each([
+  ['every backing store', EVERY_STORE],
+  ['no backing store', []],
+])('typescript-service template through the portal, with %s', (_label, stores) => {
+  const name = `e2e-${stores.length}-${Date.now().toString(36)}`;
   let repoDir = '';
   let token = '';
 
@@ -90,7 +97,7 @@ describeWithPortal('typescript-service template through the portal', () => {
           description: 'End-to-end check of the service template',
           owner: 'group:default/platform-team',
           system: 'system:default/storefront',
-          stores: ['postgresql', 'redis'],
+          stores,
           producedTopics: [],
           consumedTopics: [],
           port: 3050,
@@ -162,7 +169,7 @@ describeWithPortal('typescript-service template through the portal', () => {
     }
     expect(rendered).toContain('readOnlyRootFilesystem: true');
     expect(rendered).toContain('maxReplicas: 50');
-    expect(rendered).toContain('name: DATABASE_URL');
+    expect(rendered.includes('name: DATABASE_URL')).toBe(stores.includes('postgresql'));
   }, 120_000);
 
   it('has workflows that pass actionlint and alert rules that pass promtool', async () => {
@@ -171,10 +178,14 @@ describeWithPortal('typescript-service template through the portal', () => {
     expect(out).toMatch(/SUCCESS: \d+ rules found/);
   }, 120_000);
 
-  it('exposes on /metrics every metric its dashboard queries', async () => {
+  it('starts against the local servers, is ready with each chosen store, and exposes every metric its dashboard queries', async () => {
     await sh(repoDir, 'npm', ['run', 'build']);
     const port = await freePort();
-    const child = spawn(process.execPath, ['dist/main.js'], { cwd: repoDir, env: { ...process.env, PORT: String(port) } });
+    const { DATABASE_URL, MONGODB_URI, REDIS_URL, KAFKA_BROKERS } = loadInfraEnv();
+    const child = spawn(process.execPath, ['dist/main.js'], {
+      cwd: repoDir,
+      env: { ...process.env, PORT: String(port), DATABASE_URL, MONGODB_URI, REDIS_URL, KAFKA_BROKERS },
+    });
     try {
       const base = `http://127.0.0.1:${port}`;
       for (let i = 0; ; i++) {
@@ -182,6 +193,14 @@ describeWithPortal('typescript-service template through the portal', () => {
         if (i > 100) throw new Error('service did not start');
         await new Promise(r => setTimeout(r, 100));
       }
+      const ready = await fetch(`${base}/readyz`);
+      expect({ status: ready.status, body: await ready.json() }).toEqual({
+        status: 200,
+        body: {
+          status: 'ok',
+          checks: Object.fromEntries(stores.map(store => [store, { status: 'ok' }])),
+        },
+      });
       await fetch(`${base}/v1/echo`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"message":"hi"}' });
       const metrics = await (await fetch(`${base}/metrics`)).text();
       const exposed = new Set([...metrics.matchAll(/^([a-zA-Z_:][a-zA-Z0-9_:]*)[{ ]/gm)].map(m => m[1]));
@@ -189,8 +208,13 @@ describeWithPortal('typescript-service template through the portal', () => {
       const queried = dashboardMetricNames(dashboard);
       expect(queried.length).toBeGreaterThanOrEqual(5);
       expect(queried.filter(n => !exposed.has(n))).toEqual([]);
-    } finally {
+
+      // SIGTERM drains, closes the stores' connections and exits cleanly (a hanging client would hit the 10 s guard)
+      const exited = once(child, 'exit');
       child.kill('SIGTERM');
+      expect((await exited)[0]).toBe(0);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
     }
   }, 180_000);
 });

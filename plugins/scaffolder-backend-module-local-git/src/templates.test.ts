@@ -106,7 +106,11 @@ describe('typescript-service template (dry run through the scaffolder API)', () 
     expect(JSON.stringify(dashboard)).toContain('http_request_duration_seconds_bucket');
     // GitHub expressions survive templating untouched
     expect(files.get('.github/workflows/ci.yaml')).toContain('${{ github.sha }}');
-    expect(files.get('package.json')).toContain('"name": "wishlist-service"');
+    const pkg = JSON.parse(files.get('package.json')!);
+    expect(pkg.name).toBe('wishlist-service');
+    // no store chosen: no store client, no store check
+    expect(Object.keys(pkg.dependencies).sort()).toEqual(['express', 'pino', 'prom-client', 'zod']);
+    expect(files.get('src/stores.ts')).not.toMatch(/import .* from '(pg|mongodb|ioredis|kafkajs)'/);
     expect(output.links[1].entityRef).toBe('component:default/wishlist-service');
   });
 
@@ -128,6 +132,15 @@ describe('typescript-service template (dry run through the scaffolder API)', () 
     const titles = JSON.parse(files.get('dashboards/wishlist-service.json')!).panels.map((p: { title: string }) => p.title);
     expect(titles).toEqual(expect.arrayContaining(['PostgreSQL connections', 'Kafka consumer lag']));
     expect(titles).not.toContain('Redis commands/s');
+    const pkg = JSON.parse(files.get('package.json')!);
+    expect(Object.keys(pkg.dependencies).sort()).toEqual(['express', 'kafkajs', 'pg', 'pino', 'prom-client', 'zod']);
+    expect(pkg.devDependencies['@types/pg']).toBeDefined();
+    const stores = files.get('src/stores.ts')!;
+    expect(stores).toContain("checks.postgresql = async");
+    expect(stores).toContain("checks.kafka = async");
+    expect(stores).not.toContain('checks.redis');
+    expect(files.get('test/config.test.ts')).toContain("refuses to start without DATABASE_URL");
+    expect(files.get('test/config.test.ts')).not.toContain("refuses to start without REDIS_URL");
     const component = parseAllDocuments(files.get('catalog-info.yaml')!)[0].toJS();
     expect(component.spec.dependsOn).toEqual([
       'resource:default/wishlist-service-db',

@@ -4,17 +4,18 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { Metrics } from './metrics.js';
 import { sendProblem } from './problem.js';
+import type { ReadinessChecks } from './stores.js';
 
 export interface AppDeps {
   logger: Logger;
   metrics: Metrics;
-  /** Checks the service's dependencies; /readyz fails while it throws. */
-  ready?: () => Promise<void>;
+  /** One check per dependency (see stores.ts); /readyz is 503 while any of them throws. */
+  checks?: ReadinessChecks;
 }
 
 const echoBody = z.object({ message: z.string().min(1).max(1000) });
 
-export function createApp({ logger, metrics, ready = async () => {} }: AppDeps) {
+export function createApp({ logger, metrics, checks = {} }: AppDeps) {
   const app = express();
   app.disable('x-powered-by');
   app.use(express.json({ limit: '1mb' }));
@@ -37,13 +38,29 @@ export function createApp({ logger, metrics, ready = async () => {} }: AppDeps) 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
-  app.get('/readyz', async (_req, res) => {
-    try {
-      await ready();
-      res.json({ status: 'ready' });
-    } catch (e) {
-      sendProblem(res, { title: 'Not ready', status: 503, detail: (e as Error).message });
+  app.get('/readyz', async (req, res) => {
+    const results = await Promise.all(
+      Object.entries(checks).map(async ([name, check]) => {
+        try {
+          await check();
+          return [name, { status: 'ok' }] as const;
+        } catch (e) {
+          return [name, { status: 'down', error: (e as Error).message }] as const;
+        }
+      }),
+    );
+    const down = results.filter(([, r]) => r.status !== 'ok').map(([name]) => name);
+    if (down.length === 0) {
+      res.json({ status: 'ok', checks: Object.fromEntries(results) });
+      return;
     }
+    sendProblem(res, {
+      title: 'Not ready',
+      status: 503,
+      detail: `unavailable: ${down.join(', ')}`,
+      instance: req.originalUrl,
+      checks: Object.fromEntries(results),
+    });
   });
   app.get('/metrics', async (_req, res) => {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());

@@ -5,16 +5,16 @@ const schema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
   SERVICE_NAME: z.string().default('${{ values.name }}'),
 {%- if 'postgresql' in values.stores %}
-  DATABASE_URL: z.string().url().optional(),
+  DATABASE_URL: z.string().url(),
 {%- endif %}
 {%- if 'mongodb' in values.stores %}
-  MONGODB_URI: z.string().optional(),
+  MONGODB_URI: z.string().regex(/^mongodb(\+srv)?:\/\//, 'must be a mongodb:// or mongodb+srv:// URI'),
 {%- endif %}
 {%- if 'redis' in values.stores %}
-  REDIS_URL: z.string().optional(),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL'),
 {%- endif %}
 {%- if 'kafka' in values.stores %}
-  KAFKA_BROKERS: z.string().optional(),
+  KAFKA_BROKERS: z.string().regex(/^[^,\s]+:\d+(,[^,\s]+:\d+)*$/, 'must be host:port[,host:port...]'),
 {%- endif %}
 });
 

@@ -7,6 +7,8 @@ export interface Problem {
   detail?: string;
   instance?: string;
   errors?: { path: string; message: string }[];
+  /** Extension member of /readyz: each dependency's state. */
+  checks?: Record<string, { status: string; error?: string }>;
 }
 
 /** RFC 9457 problem details, the platform's only error format. */

@@ -18,7 +18,33 @@ after(() => close());
 
 test('reports healthy and ready', async () => {
   assert.equal((await fetch(`${base}/healthz`)).status, 200);
-  assert.equal((await fetch(`${base}/readyz`)).status, 200);
+  const ready = await fetch(`${base}/readyz`);
+  assert.equal(ready.status, 200);
+  assert.equal((await ready.json()).status, 'ok');
+});
+
+test('is not ready while a dependency is down, and names it', async () => {
+  const checks = {
+    cache: async () => {},
+    database: async () => {
+      throw new Error('connect ECONNREFUSED 127.0.0.1:5432');
+    },
+  };
+  const server = createApp({ logger: pino({ level: 'silent' }), metrics: createMetrics(), checks }).listen(0);
+  await new Promise(resolve => server.once('listening', resolve));
+  try {
+    const res = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/readyz`);
+    assert.equal(res.status, 503);
+    assert.match(res.headers.get('content-type') ?? '', /application\/problem\+json/);
+    const body = await res.json();
+    assert.equal(body.detail, 'unavailable: database');
+    assert.deepEqual(body.checks, {
+      cache: { status: 'ok' },
+      database: { status: 'down', error: 'connect ECONNREFUSED 127.0.0.1:5432' },
+    });
+  } finally {
+    server.close();
+  }
 });
 
 test('answers bad input with problem+json and field errors', async () => {
