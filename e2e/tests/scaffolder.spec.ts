@@ -48,4 +48,19 @@ test.describe('create a service from the template', () => {
       await expect(create.field(/^Name/)).toHaveAttribute('aria-invalid', 'true');
     });
   }
+
+  test('blocks a maximum below the minimum replicas in the form', async ({ page }) => {
+    const create = new ScaffolderPage(page);
+    await create.openCreate();
+    await create.chooseTemplate(TEMPLATE);
+    await fillFirstPage(create, `pw-${Date.now().toString(36)}`);
+    await create.next();
+    await create.next();
+    await create.numberField(/^Minimum replicas/).fill('10');
+    await create.numberField(/^Maximum replicas/).fill('5');
+    await create.next();
+    await create.expectFormError('Must be at least the minimum replicas (10).');
+    // still on the runtime step: the repository step never appeared
+    await expect(page.getByText('Publisher')).toHaveCount(0);
+  });
 });

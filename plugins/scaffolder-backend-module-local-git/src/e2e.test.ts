@@ -170,6 +170,10 @@ describeWithPortal.each([
     expect(rendered).toContain('readOnlyRootFilesystem: true');
     expect(rendered).toContain('maxReplicas: 50');
     expect(rendered.includes('name: DATABASE_URL')).toBe(stores.includes('postgresql'));
+    // an inverted range is refused when the chart renders, not by the cluster at deploy time
+    await expect(
+      sh(repoDir, 'helm', ['template', name, 'chart', '--set', 'autoscaling.minReplicas=10,autoscaling.maxReplicas=5']),
+    ).rejects.toThrow('need 1 <= minReplicas <= maxReplicas, got minReplicas 10, maxReplicas 5');
   }, 120_000);
 
   it('has workflows that pass actionlint and alert rules that pass promtool', async () => {

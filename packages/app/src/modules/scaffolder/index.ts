@@ -9,5 +9,9 @@ export const scaffolderModule = createFrontendModule({
       name: 'service-name-picker',
       params: { field: () => import('./ServiceNamePicker').then(m => m.serviceNamePickerField) },
     }),
+    FormFieldBlueprint.make({
+      name: 'max-replicas-picker',
+      params: { field: () => import('./MaxReplicasPicker').then(m => m.maxReplicasPickerField) },
+    }),
   ],
 });

@@ -1,5 +1,6 @@
 import type { ApiHolder, ApiRef } from '@backstage/core-plugin-api';
 import { catalogApiRef } from '@backstage/plugin-catalog-react';
+import { maxReplicasValidation } from './MaxReplicasPicker';
 import { serviceNameValidation } from './validation';
 
 type FieldValidation = Parameters<typeof serviceNameValidation>[1];
@@ -43,5 +44,17 @@ describe('serviceNameValidation', () => {
       throw new Error('503 Service Unavailable');
     });
     expect(errors).toEqual(['Could not check the catalog for component:default/wishlist-service: 503 Service Unavailable']);
+  });
+});
+
+describe('maxReplicasValidation', () => {
+  it.each([
+    [50, 2, []],
+    [2, 2, []],
+    [1, 2, ['Must be at least the minimum replicas (2).']],
+  ])('max %d with min %d', (max, min, expected) => {
+    const { errors, validation } = collect();
+    maxReplicasValidation(max, validation, { apiHolder: { get: () => undefined }, formData: { minReplicas: min }, schema: {} });
+    expect(errors).toEqual(expected);
   });
 });
