@@ -19,6 +19,7 @@ backend.add(import('@internal/plugin-catalog-backend-module-file-placeholders'))
 
 backend.add(import('@backstage/plugin-scaffolder-backend'));
 backend.add(import('@backstage/plugin-scaffolder-backend-module-github'));
+backend.add(import('@backstage/plugin-scaffolder-backend-module-gitlab'));
 backend.add(import('@internal/plugin-scaffolder-backend-module-local-git'));
 
 backend.add(import('@backstage/plugin-techdocs-backend'));

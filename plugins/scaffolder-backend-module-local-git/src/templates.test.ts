@@ -6,6 +6,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import request from 'supertest';
 import { parse, parseAllDocuments } from 'yaml';
+import githubModule from '@backstage/plugin-scaffolder-backend-module-github';
+import gitlabModule from '@backstage/plugin-scaffolder-backend-module-gitlab';
 import { localGitModule } from './module';
 
 const templatesDir = resolve(__dirname, '../../../templates');
@@ -54,6 +56,8 @@ describe('typescript-service template (dry run through the scaffolder API)', () 
       features: [
         scaffolderPlugin,
         localGitModule,
+        githubModule,
+        gitlabModule,
         catalogServiceMock.factory({
           entities: [
             { apiVersion: 'backstage.io/v1alpha1', kind: 'Component', metadata: { name: 'user-service' }, spec: {} },
@@ -161,6 +165,24 @@ describe('typescript-service template (dry run through the scaffolder API)', () 
     expect(Object.keys(parse(files.get('chart/values.yaml')!).secretEnv)).toEqual(['MONGODB_URI', 'REDIS_URL']);
     expect(files.get('src/config.ts')).toContain('MONGODB_URI');
     expect(files.get('src/config.ts')).not.toContain('DATABASE_URL');
+  });
+
+  it.each([
+    ['github', { githubRepoUrl: 'github.com?owner=platform&repo=wishlist-service' }],
+    ['gitlab', { gitlabRepoUrl: 'gitlab.com?owner=platform&repo=wishlist-service' }],
+  ])('publishes with %s instead of local git when chosen', async (publisher, repo) => {
+    const { log } = await render({ ...baseValues, publisher, ...repo });
+    const steps = new Map<string, string[]>();
+    for (const { body } of log as { body: { stepId?: string; message: string } }[]) {
+      if (body.stepId) steps.set(body.stepId, [...(steps.get(body.stepId) ?? []), body.message]);
+    }
+    // the chosen publisher's steps run (dry-run skips the remote call itself); the local-git steps never start
+    expect(steps.get(`publish-${publisher}`)?.join('\n')).toContain(`Running publish:${publisher} in dry-run mode`);
+    expect(steps.get(`register-${publisher}`)?.join('\n')).toContain('Running catalog:register in dry-run mode');
+    for (const other of ['local', ...['github', 'gitlab'].filter(p => p !== publisher)]) {
+      expect(steps.get(`publish-${other}`)?.join('\n')).toContain('because its if condition was false');
+      expect(steps.get(`register-${other}`)?.join('\n')).toContain('because its if condition was false');
+    }
   });
 
   it('fails on a name already taken in the catalog', async () => {
