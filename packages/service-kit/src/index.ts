@@ -9,6 +9,8 @@ export { Contract } from './contract';
 export type { MatchedOperation } from './contract';
 export { createJwtIssuer, createJwtVerifier, requireAuth, JWT_ALGORITHM } from './auth';
 export type { JwtIssuer, JwtVerifier, PlatformClaims } from './auth';
+export { createJwtVerifierFromEnv, jwtVerifierEnv, pemFromEnv } from './jwtConfig';
+export type { JwtVerifierEnv } from './jwtConfig';
 export { createHttpClient } from './httpClient';
 export type { HttpClient, HttpClientOptions, RequestOptions } from './httpClient';
 export { createKafka, ensureTopics } from './kafka';

@@ -4,7 +4,9 @@ import { z } from 'zod';
 import {
   createHttpClient,
   createJwtIssuer,
-  createJwtVerifier,
+  createJwtVerifierFromEnv,
+  jwtVerifierEnv,
+  pemFromEnv,
   createKafka,
   createService,
   loadServiceConfig,
@@ -26,12 +28,6 @@ import { kafkaSink, notificationSink, stockReleaseSink } from './outbox/sinks';
 import { outboxMetrics } from './outbox/outboxMetrics';
 import { cartCheckoutRoutes } from './http/routes';
 
-/** A PEM key from the environment; `\n` escapes (one-line env files) become newlines. */
-const pem = z
-  .string()
-  .min(1)
-  .transform(value => value.replace(/\\n/g, '\n'));
-
 export const cartCheckoutConfigSchema = z.object({
   DATABASE_URL: z.string().min(1),
   ORDERS_DATABASE: z
@@ -46,16 +42,9 @@ export const cartCheckoutConfigSchema = z.object({
   PRODUCT_SERVICE_URL: z.string().url().default('http://127.0.0.1:3002'),
   /** Unset: notifications wait in the outbox until it is configured. */
   NOTIFICATION_SERVICE_URL: z.string().url().optional(),
-  /** PEM public key of the token signer; when unset, keys come from JWT_JWKS_URL. */
-  JWT_PUBLIC_KEY: pem.optional(),
-  JWT_JWKS_URL: z
-    .string()
-    .url()
-    .default('http://127.0.0.1:3001/.well-known/jwks.json'),
-  JWT_ISSUER: z.string().min(1).default('user-service'),
-  JWT_AUDIENCE: z.string().min(1).default('platform'),
+  ...jwtVerifierEnv,
   /** Signs the short-lived `service` token this service presents to product- and notification-service. */
-  SERVICE_JWT_PRIVATE_KEY: pem,
+  SERVICE_JWT_PRIVATE_KEY: pemFromEnv,
   CHECKOUT_LOCK_TIMEOUT_MS: z.coerce.number().int().positive().default(15_000),
   /** A reservation whose checkout has not committed after this long is given back. */
   RESERVATION_ABANDONED_AFTER_MS: z.coerce
@@ -91,13 +80,7 @@ export async function createCartCheckoutService(config: CartCheckoutConfig) {
   const intentsPool = new Pool({ connectionString, max: 2 });
   await migrate(pool, migrations);
 
-  const verifier = await createJwtVerifier({
-    ...(config.JWT_PUBLIC_KEY
-      ? { publicKeyPem: config.JWT_PUBLIC_KEY }
-      : { jwksUrl: config.JWT_JWKS_URL }),
-    issuer: config.JWT_ISSUER,
-    audience: config.JWT_AUDIENCE,
-  });
+  const verifier = await createJwtVerifierFromEnv(config);
   const serviceTokens = await createJwtIssuer({
     privateKeyPem: config.SERVICE_JWT_PRIVATE_KEY,
     issuer: config.JWT_ISSUER,

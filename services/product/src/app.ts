@@ -3,7 +3,8 @@ import { MongoClient } from 'mongodb';
 import { z } from 'zod';
 import {
   createKafka,
-  createJwtVerifier,
+  createJwtVerifierFromEnv,
+  jwtVerifierEnv,
   createService,
   loadServiceConfig,
   ensureTopics,
@@ -15,12 +16,6 @@ import { ProductEventRelay } from './events/ProductEventRelay';
 import { productEventMetrics } from './events/eventMetrics';
 import { productRoutes } from './http/routes';
 
-/** A PEM key from the environment; `\n` escapes (one-line env files) become newlines. */
-const pem = z
-  .string()
-  .min(1)
-  .transform(value => value.replace(/\\n/g, '\n'));
-
 export const productConfigSchema = z.object({
   MONGODB_URI: z.string().min(1),
   MONGODB_DATABASE: z.string().min(1).default('products'),
@@ -29,14 +24,7 @@ export const productConfigSchema = z.object({
   OUTBOX_POLL_MS: z.coerce.number().int().positive().default(250),
   /** How long a public list page may be served from memory; 0 turns the cache off. */
   PRODUCT_LIST_CACHE_MS: z.coerce.number().int().min(0).default(1000),
-  /** PEM public key of the token signer; when unset, keys come from JWT_JWKS_URL. */
-  JWT_PUBLIC_KEY: pem.optional(),
-  JWT_JWKS_URL: z
-    .string()
-    .url()
-    .default('http://127.0.0.1:3001/.well-known/jwks.json'),
-  JWT_ISSUER: z.string().min(1).default('user-service'),
-  JWT_AUDIENCE: z.string().min(1).default('platform'),
+  ...jwtVerifierEnv,
 });
 
 export type ProductServiceConfig = ReturnType<typeof loadProductConfig>;
@@ -60,13 +48,7 @@ export async function createProductService(config: ProductServiceConfig) {
   await store.ensureIndexes();
   const reservations = new StockReservations(db, store);
 
-  const verifier = await createJwtVerifier({
-    ...(config.JWT_PUBLIC_KEY
-      ? { publicKeyPem: config.JWT_PUBLIC_KEY }
-      : { jwksUrl: config.JWT_JWKS_URL }),
-    issuer: config.JWT_ISSUER,
-    audience: config.JWT_AUDIENCE,
-  });
+  const verifier = await createJwtVerifierFromEnv(config);
   // The relay needs the service's logger, the routes need the relay: routes reach it through this holder.
   const relayHolder: { relay?: ProductEventRelay } = {};
   const service = createService({
