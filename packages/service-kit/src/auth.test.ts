@@ -1,9 +1,10 @@
 import express from 'express';
-import { generateKeyPairSync } from 'node:crypto';
+import { createPrivateKey, generateKeyPairSync } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { z } from 'zod';
-import { createJwtIssuer, createJwtVerifier, requireAuth } from './auth';
+import { decodeProtectedHeader } from 'jose';
+import { createJwtIssuer, createJwtVerifier, keyIdOf, requireAuth } from './auth';
 import { loadServiceConfig } from './config';
 import { Contract } from './contract';
 import { createService } from './service';
@@ -18,6 +19,41 @@ function ed25519Pems() {
 }
 
 const claims = { iss: 'user-service', aud: 'platform' };
+
+describe('the key-id rule', () => {
+  // RFC 8037 appendix A.1 (Ed25519 key) and A.3 (its RFC 7638 thumbprint): an independent expected value
+  const rfc8037Key = createPrivateKey({
+    key: {
+      kty: 'OKP',
+      crv: 'Ed25519',
+      d: 'nWGxne_9WmC6hEr0kuwsxERJxWl7MmkZcDusAxyuf2A',
+      x: '11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo',
+    },
+    format: 'jwk',
+  })
+    .export({ type: 'pkcs8', format: 'pem' })
+    .toString();
+
+  it('is the RFC 7638 thumbprint of the public key, in the token header and the JWKS', async () => {
+    expect(await keyIdOf(rfc8037Key)).toBe('kPrK_qmxVWaYVA9wwBF6Iuo3vVzz7TxHCTwXBygrS4k');
+    const issuer = await createJwtIssuer({ privateKeyPem: rfc8037Key, issuer: claims.iss, audience: claims.aud, ttlSeconds: 60 });
+    const token = await issuer.sign({ sub: 'u-1', roles: [] });
+    expect(decodeProtectedHeader(token).kid).toBe('kPrK_qmxVWaYVA9wwBF6Iuo3vVzz7TxHCTwXBygrS4k');
+    expect((await issuer.jwks()).keys.map(k => k.kid)).toEqual(['kPrK_qmxVWaYVA9wwBF6Iuo3vVzz7TxHCTwXBygrS4k']);
+  });
+
+  it('lets a second signer of the same key (a service token) verify against the first signer\'s JWKS', async () => {
+    // the user service publishes the JWKS; checkout signs service tokens with the same key in its own process
+    const { privateKeyPem } = ed25519Pems();
+    const userService = await createJwtIssuer({ privateKeyPem, issuer: claims.iss, audience: claims.aud, ttlSeconds: 60 });
+    const checkout = await createJwtIssuer({ privateKeyPem, issuer: claims.iss, audience: claims.aud, ttlSeconds: 300 });
+    const verifier = await createJwtVerifier({ jwks: await userService.jwks(), issuer: claims.iss, audience: claims.aud });
+    await expect(verifier.verify(await checkout.sign({ sub: 'cart-checkout', roles: ['service'] }))).resolves.toMatchObject({
+      sub: 'cart-checkout',
+      roles: ['service'],
+    });
+  });
+});
 
 describe('JWT issuer, verifier and requireAuth', () => {
   const keys = ed25519Pems();

@@ -1,5 +1,6 @@
 import type { RequestHandler } from 'express';
 import {
+  calculateJwkThumbprint,
   createLocalJWKSet,
   createRemoteJWKSet,
   exportJWK,
@@ -28,16 +29,25 @@ export interface JwtIssuer {
   ttlSeconds: number;
 }
 
+/**
+ * The platform's one key-id rule: a signing key's `kid` is the RFC 7638 JWK thumbprint (SHA-256) of its public
+ * half. Every signer derives it from the key itself, so a token signed anywhere with a key matches that key's
+ * entry in any JWKS, and a rotated key announces itself to verifiers by a new kid.
+ */
+export async function keyIdOf(privateKeyPem: string): Promise<string> {
+  return calculateJwkThumbprint(await exportJWK(createPublicKey(privateKeyPem)), 'sha256');
+}
+
+/** Signs the platform's access and service tokens (EdDSA); the key id follows {@link keyIdOf}. */
 export async function createJwtIssuer(options: {
   privateKeyPem: string;
   issuer: string;
   audience: string;
   ttlSeconds: number;
-  keyId?: string;
 }): Promise<JwtIssuer> {
   const key = await importPKCS8(options.privateKeyPem, JWT_ALGORITHM);
   const publicJwk = await exportJWK(createPublicKey(options.privateKeyPem));
-  const kid = options.keyId ?? 'platform-1';
+  const kid = await keyIdOf(options.privateKeyPem);
   return {
     ttlSeconds: options.ttlSeconds,
     sign: claims =>

@@ -7,7 +7,7 @@ export { createServiceMetrics, HTTP_METRICS } from './metrics';
 export type { ServiceMetrics } from './metrics';
 export { Contract } from './contract';
 export type { MatchedOperation } from './contract';
-export { createJwtIssuer, createJwtVerifier, requireAuth, JWT_ALGORITHM } from './auth';
+export { createJwtIssuer, createJwtVerifier, keyIdOf, requireAuth, JWT_ALGORITHM } from './auth';
 export type { JwtIssuer, JwtVerifier, PlatformClaims } from './auth';
 export { createJwtVerifierFromEnv, jwtVerifierEnv, pemFromEnv } from './jwtConfig';
 export type { JwtVerifierEnv } from './jwtConfig';
@@ -15,6 +15,20 @@ export { createHttpClient } from './httpClient';
 export type { HttpClient, HttpClientOptions, RequestOptions } from './httpClient';
 export { createKafka, ensureTopics } from './kafka';
 export type { TopicSpec } from './kafka';
+export { createBatchConsumer, DLQ_HEADERS, KAFKA_CONSUMER_METRICS } from './kafkaConsumer';
+export type {
+  BatchConsumer,
+  BatchConsumerOptions,
+  BatchContext,
+  BatchHandler,
+  BatchResult,
+  CommitOffset,
+  ConsumedMessage,
+} from './kafkaConsumer';
+export { createOutboxRelay } from './outboxRelay';
+export type { OutboxRelay, OutboxRelayMetrics, OutboxRelayOptions, OutboxRelayStage } from './outboxRelay';
+export { backoffDelay } from './backoff';
+export type { BackoffOptions } from './backoff';
 export { databaseUrl, ensureDatabase, migrate } from './postgres';
 export type { Migration } from './postgres';
 export { createService, runService } from './service';

@@ -26,7 +26,6 @@ export async function createUserService(config: UserConfig): Promise<Service<Use
   const key = loadSigningKey(config);
   const issuer = await createJwtIssuer({
     privateKeyPem: key.privateKeyPem,
-    keyId: key.keyId,
     issuer: config.JWT_ISSUER,
     audience: config.JWT_AUDIENCE,
     ttlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,

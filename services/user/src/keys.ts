@@ -1,4 +1,4 @@
-import { createHash, createPublicKey, generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { stateRoot } from '@platform/local-infra';
@@ -6,8 +6,6 @@ import type { UserConfig } from './config';
 
 export interface SigningKey {
   privateKeyPem: string;
-  /** RFC 7638 thumbprint, so verifiers holding an older JWKS notice a new key by its kid */
-  keyId: string;
   /** set when this start generated the development key file */
   generatedFile?: string;
 }
@@ -17,7 +15,7 @@ export interface SigningKey {
  * generated once into .state/keys so tokens and the gateway's cached JWKS survive restarts on a developer machine.
  */
 export function loadSigningKey(config: UserConfig): SigningKey {
-  if (config.JWT_PRIVATE_KEY) return withKeyId(config.JWT_PRIVATE_KEY.replace(/\\n/g, '\n'));
+  if (config.JWT_PRIVATE_KEY) return { privateKeyPem: config.JWT_PRIVATE_KEY.replace(/\\n/g, '\n') };
   if (config.NODE_ENV === 'production') {
     throw new Error('JWT_PRIVATE_KEY is required in production (a PKCS8 PEM Ed25519 key)');
   }
@@ -39,16 +37,5 @@ export function loadSigningKey(config: UserConfig): SigningKey {
       fs.rmSync(draft, { force: true });
     }
   }
-  return { ...withKeyId(fs.readFileSync(file, 'utf8')), generatedFile };
-}
-
-/** The RFC 7638 JWK thumbprint of an Ed25519 key's public half. */
-export function keyIdOf(privateKeyPem: string): string {
-  const jwk = createPublicKey(privateKeyPem).export({ format: 'jwk' });
-  const canonical = JSON.stringify({ crv: jwk.crv, kty: jwk.kty, x: jwk.x });
-  return createHash('sha256').update(canonical).digest('base64url');
-}
-
-function withKeyId(privateKeyPem: string): SigningKey {
-  return { privateKeyPem, keyId: keyIdOf(privateKeyPem) };
+  return { privateKeyPem: fs.readFileSync(file, 'utf8'), generatedFile };
 }

@@ -59,11 +59,11 @@ const pem = (key: ReturnType<typeof generateKeyPairSync>['privateKey']) =>
 /** A user-service stand-in: the JWKS endpoint a gateway verifies tokens with, and issuers of good and bad tokens. */
 export async function startTokenIssuer(): Promise<Upstream & { tokens: JwtIssuer; expired: JwtIssuer; stranger: JwtIssuer }> {
   const privateKeyPem = pem(generateKeyPairSync('ed25519').privateKey);
-  const base = { issuer: 'user-service', audience: 'platform', keyId: 'test-key' };
+  const base = { issuer: 'user-service', audience: 'platform' };
   const tokens = await createJwtIssuer({ ...base, privateKeyPem, ttlSeconds: 60 });
   // a negative lifetime gives a token that expired two minutes ago
   const expired = await createJwtIssuer({ ...base, privateKeyPem, ttlSeconds: -120 });
-  // the same kid, another key: a forged token
+  // another key under the same issuer name: a forged token
   const stranger = await createJwtIssuer({ ...base, privateKeyPem: pem(generateKeyPairSync('ed25519').privateKey), ttlSeconds: 60 });
   const upstream = await startEchoUpstream('user-service', app => {
     app.get('/.well-known/jwks.json', async (_req, res) => {

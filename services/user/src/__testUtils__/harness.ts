@@ -8,7 +8,6 @@ import { contractAsserter } from '@platform/service-kit/testing';
 import { createUserService } from '../app';
 import { loadUserConfig, UserConfig } from '../config';
 import { dropDatabase } from '../db/database';
-import { keyIdOf } from '../keys';
 
 export const userApi = contractAsserter('user-api');
 
@@ -47,7 +46,6 @@ export async function startUserService(): Promise<UserServiceHarness> {
   // tokens as another platform service would hold them (role `service`), signed with the same key
   const tokens = await createJwtIssuer({
     privateKeyPem,
-    keyId: keyIdOf(privateKeyPem),
     issuer: 'user-service',
     audience: 'platform',
     ttlSeconds: 60,
