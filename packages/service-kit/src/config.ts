@@ -11,7 +11,8 @@ const baseSchema = z.object({
   SERVICE_NAME: z.string().min(1).optional(),
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   PORT: z.coerce.number().int().min(0).max(65535).default(0),
-  HOST: z.string().default('0.0.0.0'),
+  // loopback unless told otherwise: a developer machine exposes nothing; containers set HOST=0.0.0.0
+  HOST: z.string().default('127.0.0.1'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
   BODY_LIMIT: z.string().default('256kb'),

@@ -140,6 +140,19 @@ describe('createService', () => {
 });
 
 describe('loadServiceConfig', () => {
+  it('binds to loopback unless HOST says otherwise', async () => {
+    for (const [env, expected] of [[{}, '127.0.0.1'], [{ HOST: '0.0.0.0' }, '0.0.0.0']] as const) {
+      const service = createService({
+        name: 'bind',
+        config: loadServiceConfig(z.object({}), { LOG_LEVEL: 'silent', ...env }),
+        routes() {},
+      });
+      const { address } = await service.start();
+      await service.stop();
+      expect(address).toBe(expected);
+    }
+  });
+
   it('names every bad key at once', () => {
     const load = () =>
       loadServiceConfig(z.object({ DATABASE_URL: z.string().url() }), { PORT: 'eighty', DATABASE_URL: 'nope' });

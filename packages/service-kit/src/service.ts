@@ -36,7 +36,8 @@ export interface ServiceOptions<C extends BaseConfig> {
 export interface Service<C extends BaseConfig> extends ServiceContext<C> {
   app: Express;
   contract?: Contract;
-  start(): Promise<{ port: number; url: string }>;
+  /** listens on HOST:PORT; `address` is the interface the OS bound */
+  start(): Promise<{ address: string; port: number; url: string }>;
   /** stop accepting, let in-flight requests finish (up to SHUTDOWN_TIMEOUT_MS), then run shutdown hooks in reverse order */
   stop(): Promise<void>;
 }
@@ -198,9 +199,9 @@ export function createService<C extends BaseConfig>(options: ServiceOptions<C>):
     start: () =>
       new Promise((resolve, reject) => {
         const listening = app.listen(config.PORT, config.HOST, () => {
-          const { port } = listening.address() as AddressInfo;
-          logger.info({ port }, `${options.name} listening`);
-          resolve({ port, url: `http://127.0.0.1:${port}` });
+          const { address, port } = listening.address() as AddressInfo;
+          logger.info({ address, port }, `${options.name} listening`);
+          resolve({ address, port, url: `http://127.0.0.1:${port}` });
         });
         listening.once('error', reject);
         server = listening;

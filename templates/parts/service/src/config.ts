@@ -2,6 +2,8 @@ import { z } from 'zod';
 
 const schema = z.object({
   PORT: z.coerce.number().int().min(1).max(65535).default(${{ values.port }}),
+  // loopback unless told otherwise: a developer machine exposes nothing; the chart and the image set 0.0.0.0
+  HOST: z.string().min(1).default('127.0.0.1'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
   SERVICE_NAME: z.string().default('${{ values.name }}'),
 {%- if 'postgresql' in values.stores %}

@@ -7,8 +7,8 @@ import { connectStores } from './stores.js';
 const config = loadConfig();
 const logger = pino({ level: config.LOG_LEVEL, base: { service: config.SERVICE_NAME } });
 const stores = connectStores(config, logger);
-const server = createApp({ logger, metrics: createMetrics(), checks: stores.checks }).listen(config.PORT, () => {
-  logger.info({ port: config.PORT }, 'listening');
+const server = createApp({ logger, metrics: createMetrics(), checks: stores.checks }).listen(config.PORT, config.HOST, () => {
+  logger.info({ host: config.HOST, port: config.PORT }, 'listening');
 });
 
 // Kubernetes sends SIGTERM before removing the pod: finish in-flight requests, close the stores, then exit
