@@ -1,4 +1,59 @@
-import { Client, Pool } from 'pg';
+import { Client, Pool, type PoolClient, type PoolConfig } from 'pg';
+
+export type PoolOptions = Omit<PoolConfig, 'connectionString'> & {
+  /** told about an idle client that lost its server; the default ignores it, since the next query reports the failure */
+  onIdleError?: (error: Error) => void;
+};
+
+/**
+ * A pg pool whose `end()` resolves only once every connection has closed, not when the goodbyes are sent, and may be
+ * called again (a service's shutdown and its test's teardown both end it).
+ */
+class ClosingPool extends Pool {
+  private readonly liveClients = new Set<PoolClient>();
+  private closing: Promise<void> | undefined;
+
+  constructor(config: PoolConfig, onIdleError: (error: Error) => void) {
+    super(config);
+    this.on('error', onIdleError);
+    this.on('connect', client => this.liveClients.add(client));
+    this.on('remove', client => this.liveClients.delete(client));
+  }
+
+  end(): Promise<void>;
+  end(callback: () => void): void;
+  end(callback?: () => void): Promise<void> | void {
+    this.closing ??= this.endAndWait();
+    if (!callback) return this.closing;
+    this.closing.then(callback, callback);
+    return undefined;
+  }
+
+  private async endAndWait(): Promise<void> {
+    const allClosed = new Promise<void>(resolve => {
+      const check = () => {
+        if (this.liveClients.size) return;
+        this.off('remove', check);
+        resolve();
+      };
+      this.on('remove', check);
+      check();
+    });
+    await super.end();
+    await allClosed;
+  }
+}
+
+/**
+ * The one way to open a PostgreSQL pool, in services and tests alike. An idle client losing its server (restart,
+ * failover, a database dropped WITH (FORCE)) must not crash the process: pg discards that client and the next query
+ * reports the failure. `end()` waits until the server has closed every connection, so a DROP DATABASE or a server
+ * stop that follows finds no client of this pool to terminate.
+ */
+export function createPool(connectionString: string, options: PoolOptions = {}): Pool {
+  const { onIdleError = () => undefined, ...config } = options;
+  return new ClosingPool({ ...config, connectionString }, onIdleError);
+}
 
 /** The same server and credentials as `serverUrl`, another database. */
 export function databaseUrl(serverUrl: string, database: string): string {
@@ -7,10 +62,14 @@ export function databaseUrl(serverUrl: string, database: string): string {
   return url.toString();
 }
 
+// A name goes into CREATE and DROP DATABASE unquoted, so only plain lower-case identifiers pass.
+function checkDatabaseName(database: string): void {
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(database)) throw new Error(`invalid database name ${database}`);
+}
+
 /** Creates the service's own database on first start (the platform role may create databases). */
 export async function ensureDatabase(serverUrl: string, database: string): Promise<void> {
-  // The name goes into CREATE DATABASE unquoted, so only plain lower-case identifiers pass.
-  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(database)) throw new Error(`invalid database name ${database}`);
+  checkDatabaseName(database);
   const admin = new Client({ connectionString: serverUrl });
   await admin.connect();
   try {
@@ -20,6 +79,21 @@ export async function ensureDatabase(serverUrl: string, database: string): Promi
       // Another replica created it between the check and the create: duplicate_database, or the unique index of pg_database.
       if (error.code !== '42P04' && error.code !== '23505') throw error;
     });
+  } finally {
+    await admin.end();
+  }
+}
+
+/**
+ * Drops a database even while clients are connected (WITH (FORCE) terminates them). Close your own pools first:
+ * a terminated idle client is an error event on its pool.
+ */
+export async function dropDatabase(serverUrl: string, database: string): Promise<void> {
+  checkDatabaseName(database);
+  const admin = new Client({ connectionString: serverUrl });
+  await admin.connect();
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
   } finally {
     await admin.end();
   }

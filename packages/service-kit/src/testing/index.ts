@@ -47,3 +47,9 @@ export function contractAsserter(apiName: string) {
 }
 
 export { Contract };
+
+// Until the kit's main entry exports them, tests take the pool and drop helpers from here.
+export { createPool, dropDatabase } from '../postgres';
+export type { PoolOptions } from '../postgres';
+export { testDatabase } from './testDatabase';
+export type { TestDatabase } from './testDatabase';
