@@ -1,31 +1,15 @@
-import { randomBytes } from 'node:crypto';
-import { Client, Pool } from 'pg';
 import { loadInfraEnv } from '@platform/local-infra';
-import { databaseUrl, ensureDatabase, migrate } from '@platform/service-kit';
+import { migrate } from '@platform/service-kit';
+import { testDatabase } from '@platform/service-kit/testing';
 import { MIGRATIONS } from '../store/migrations';
 
-/** A throw-away database on the `yarn infra` PostgreSQL server, migrated, dropped by `drop()`. */
+/**
+ * A throw-away database on the `yarn infra` PostgreSQL server, migrated; `drop()` ends its pool (and whatever
+ * was registered with `closeBeforeDrop`) before dropping it.
+ */
 export async function createTestDatabase(prefix = 'cost_test') {
-  loadInfraEnv();
-  const serverUrl = process.env.DATABASE_URL!;
-  const name = `${prefix}_${randomBytes(4).toString('hex')}`;
-  await ensureDatabase(serverUrl, name);
-  const url = databaseUrl(serverUrl, name);
-  const pool = new Pool({ connectionString: url, max: 8 });
+  const db = await testDatabase(loadInfraEnv().DATABASE_URL, prefix);
+  const pool = db.pool({ max: 8 });
   await migrate(pool, MIGRATIONS);
-  return {
-    name,
-    url,
-    pool,
-    async drop() {
-      await pool.end();
-      const admin = new Client({ connectionString: serverUrl });
-      await admin.connect();
-      try {
-        await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      } finally {
-        await admin.end();
-      }
-    },
-  };
+  return { name: db.name, url: db.url, pool, closeBeforeDrop: db.closeBeforeDrop, drop: db.drop };
 }

@@ -218,11 +218,11 @@ describe('CostMonitor on PostgreSQL', () => {
          INSERT INTO orders VALUES (5000, 'paid', '2026-12-01T00:00:00Z');`,
       );
       const counter = createPostgresOrderCounter(orders.url);
+      orders.closeBeforeDrop(() => counter.close());
       const withOrders = new CostMonitor(store, counter, settings);
       const unit = await withOrders.unitCosts({ from: '2026-11-01', to: '2026-11-30' });
       expect(unit.orders).toEqual({ available: true, count: 1800, source: `postgres:${orders.name}.orders` });
       expect(unit.costPer1000Orders).toBe(Math.round((unit.cost / 1800) * 1000 * 100) / 100);
-      await counter.close();
     } finally {
       await orders.drop();
     }
