@@ -1,9 +1,8 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { Client } from 'pg';
 import request from 'supertest';
 import { loadInfraEnv } from '@platform/local-infra';
 import type { Service } from '@platform/service-kit';
-import { contractAsserter } from '@platform/service-kit/testing';
+import { contractAsserter, testDatabase, type TestDatabase } from '@platform/service-kit/testing';
 import { createUserService, loadUserConfig, UserConfig } from '@platform/user-service';
 import { loadGatewayConfig, GatewayConfig } from './config';
 import { createGateway } from './gateway';
@@ -16,17 +15,18 @@ const userApi = contractAsserter('user-api');
 const gatewayApi = contractAsserter('api-gateway-api');
 
 describe('api gateway in front of the real user service', () => {
-  const database = `users_test_${randomBytes(5).toString('hex')}`;
+  let db: TestDatabase;
   let users: Service<UserConfig>;
   let gateway: Service<GatewayConfig>;
   let prefix: string;
 
   beforeAll(async () => {
     const { DATABASE_URL, REDIS_URL } = loadInfraEnv();
+    db = await testDatabase(DATABASE_URL, 'users_test');
     users = await createUserService(
       loadUserConfig({
         DATABASE_URL,
-        USERS_DATABASE: database,
+        USERS_DATABASE: db.name,
         JWT_PRIVATE_KEY: generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
         BCRYPT_COST: '4',
         LOG_LEVEL: 'silent',
@@ -42,12 +42,10 @@ describe('api gateway in front of the real user service', () => {
   });
 
   afterAll(async () => {
+    // the gateway, then the service behind it (its pool), then its database
     await gateway?.stop();
     await users?.stop();
-    const admin = new Client({ connectionString: loadInfraEnv().DATABASE_URL });
-    await admin.connect();
-    await admin.query(`drop database if exists "${database}" with (force)`);
-    await admin.end();
+    await db?.drop();
   });
 
   it('registers, logs in, reads and changes a profile and refreshes tokens, all through the gateway', async () => {

@@ -120,10 +120,13 @@ describe('api gateway', () => {
   });
 
   afterAll(async () => {
+    // the gateway first (its Redis connection and upstream calls), then the test's own Redis client, then the upstreams
     await gateway?.stop();
-    const keys = await redis.keys(`${prefix}:*`);
-    if (keys.length) await redis.del(...keys);
-    redis?.disconnect();
+    if (redis) {
+      const keys = await redis.keys(`${prefix}:*`);
+      if (keys.length) await redis.del(...keys);
+      await redis.quit();
+    }
     await users?.close();
     await products?.close();
     await recommendations?.close();

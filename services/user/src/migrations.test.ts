@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { loadUserConfig } from './config';
 import { databaseUrl } from '@platform/service-kit';
-import { createPool } from './db/database';
+import { createPool } from '@platform/service-kit/testing';
 import { migrate } from './db/migrate';
 import { loadSigningKey } from './keys';
 import { startUserService } from './__testUtils__/harness';
@@ -14,7 +14,7 @@ jest.setTimeout(30_000);
 describe('migrations', () => {
   it('are applied once at start, recorded, and not again by a second start', async () => {
     const h = await startUserService();
-    const pool = createPool(databaseUrl(h.databaseUrl, h.database), 2);
+    const pool = createPool(databaseUrl(h.databaseUrl, h.database), { max: 2 });
     try {
       const recorded = await h.db.query('select version from schema_migrations order by version');
       expect(recorded.rows.map(r => r.version)).toEqual(['001_users.sql']);
@@ -31,7 +31,7 @@ describe('migrations', () => {
     fs.copyFileSync(path.join(__dirname, 'db/migrations/001_users.sql'), path.join(dir, '001_users.sql'));
     fs.writeFileSync(path.join(dir, '002_good.sql'), 'alter table users add column nickname text;');
     fs.writeFileSync(path.join(dir, '003_bad.sql'), 'alter table no_such_table add column x int;');
-    const pool = createPool(databaseUrl(h.databaseUrl, h.database), 2);
+    const pool = createPool(databaseUrl(h.databaseUrl, h.database), { max: 2 });
     try {
       await expect(migrate(pool, dir)).rejects.toThrow(/no_such_table/);
       const columns = await h.db.query("select column_name from information_schema.columns where table_name = 'users' and column_name = 'nickname'");

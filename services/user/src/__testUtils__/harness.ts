@@ -1,13 +1,12 @@
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { Pool } from 'pg';
+import { generateKeyPairSync } from 'node:crypto';
+import type { Pool } from 'pg';
 import request from 'supertest';
 import { loadInfraEnv } from '@platform/local-infra';
-import { createJwtIssuer, databaseUrl } from '@platform/service-kit';
+import { createJwtIssuer } from '@platform/service-kit';
 import type { JwtIssuer, Service } from '@platform/service-kit';
-import { contractAsserter } from '@platform/service-kit/testing';
+import { contractAsserter, testDatabase } from '@platform/service-kit/testing';
 import { createUserService } from '../app';
 import { loadUserConfig, UserConfig } from '../config';
-import { dropDatabase } from '../db/database';
 
 export const userApi = contractAsserter('user-api');
 
@@ -30,7 +29,8 @@ export interface UserServiceHarness {
 
 export async function startUserService(): Promise<UserServiceHarness> {
   const { DATABASE_URL } = loadInfraEnv();
-  const database = `users_test_${randomBytes(5).toString('hex')}`;
+  const testDb = await testDatabase(DATABASE_URL, 'users_test');
+  const database = testDb.name;
   const privateKeyPem = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
   const config = loadUserConfig({
     DATABASE_URL,
@@ -42,7 +42,8 @@ export async function startUserService(): Promise<UserServiceHarness> {
     PORT: '0',
   });
   const service = await createUserService(config);
-  const db = new Pool({ connectionString: databaseUrl(DATABASE_URL, database), max: 2 });
+  testDb.closeBeforeDrop(() => service.stop());
+  const db = testDb.pool({ max: 2 });
   // tokens as another platform service would hold them (role `service`), signed with the same key
   const tokens = await createJwtIssuer({
     privateKeyPem,
@@ -58,11 +59,8 @@ export async function startUserService(): Promise<UserServiceHarness> {
     databaseUrl: DATABASE_URL,
     tokens,
     userCount: async () => Number((await db.query('select count(*) from users')).rows[0].count),
-    async close() {
-      await db.end();
-      await service.stop();
-      await dropDatabase(DATABASE_URL, database);
-    },
+    /** stops the service, ends the test's pool, then drops the database */
+    close: () => testDb.drop(),
   };
 }
 
