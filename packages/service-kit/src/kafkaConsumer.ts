@@ -207,19 +207,25 @@ export function createBatchConsumer<V = unknown>(options: BatchConsumerOptions<V
     }
   });
 
+  /** A sleep that stop() ends early. */
+  function sleep(ms: number): Promise<void> {
+    return new Promise<void>(resolve => {
+      let timer: NodeJS.Timeout | undefined = undefined;
+      const wake = () => {
+        clearTimeout(timer);
+        wakeSleepers.delete(wake);
+        resolve();
+      };
+      timer = setTimeout(wake, ms);
+      wakeSleepers.add(wake);
+    });
+  }
+
   /** Waits, heartbeating, unless the consumer is stopping; false when it was interrupted. */
   async function wait(ms: number, heartbeat: () => Promise<void>): Promise<boolean> {
     const until = Date.now() + ms;
     while (!stopping && Date.now() < until) {
-      await new Promise<void>(resolve => {
-        const wake = () => {
-          clearTimeout(timer);
-          wakeSleepers.delete(wake);
-          resolve();
-        };
-        const timer = setTimeout(wake, Math.min(until - Date.now(), 3_000));
-        wakeSleepers.add(wake);
-      });
+      await sleep(Math.min(until - Date.now(), 3_000));
       await heartbeat().catch(() => undefined);
     }
     return !stopping;

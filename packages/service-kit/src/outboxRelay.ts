@@ -114,16 +114,23 @@ export function createOutboxRelay<T, Tx = undefined>(options: OutboxRelayOptions
         logger.warn({ err: error, failures }, 'outbox relay pass failed; will retry');
       }
       if (published === batchSize) continue;
-      const delay = failures ? backoffDelay(failures, backoff) : pollIntervalMs;
-      await new Promise<void>(resolve => {
-        const timer = setTimeout(resolve, delay);
-        wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-      wake = undefined;
+      await idle(failures ? backoffDelay(failures, backoff) : pollIntervalMs);
     }
+  }
+
+  /** Waits for the next pass; nudge() and stop() end the wait early. */
+  function idle(ms: number): Promise<void> {
+    return new Promise<void>(resolve => {
+      const timer = setTimeout(() => {
+        wake = undefined;
+        resolve();
+      }, ms);
+      wake = () => {
+        clearTimeout(timer);
+        wake = undefined;
+        resolve();
+      };
+    });
   }
 
   return {

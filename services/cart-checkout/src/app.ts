@@ -23,7 +23,7 @@ import {
   httpProductCatalog,
   serviceCaller,
 } from './clients/httpProductCatalog';
-import { OutboxRelay } from './outbox/OutboxRelay';
+import { createOrderOutboxRelay, type OrderOutboxRelay } from './outbox/OutboxRelay';
 import { kafkaSink, notificationSink, stockReleaseSink } from './outbox/sinks';
 import { outboxMetrics } from './outbox/outboxMetrics';
 import { cartCheckoutRoutes } from './http/routes';
@@ -96,7 +96,7 @@ export async function createCartCheckoutService(config: CartCheckoutConfig) {
   });
   const catalog = httpProductCatalog(products, serviceTokens);
 
-  const relays: OutboxRelay[] = [];
+  const relays: OrderOutboxRelay[] = [];
   const nudge = () => relays.forEach(relay => relay.nudge());
   const checkout = new CheckoutService({
     pool,
@@ -142,9 +142,9 @@ export async function createCartCheckoutService(config: CartCheckoutConfig) {
   });
   const relayMetrics = outboxMetrics(service.metrics.registry, pool);
   relays.push(
-    new OutboxRelay({
+    createOrderOutboxRelay({
       pool,
-      ...relayMetrics('kafka'),
+      metrics: relayMetrics('kafka'),
       sink: kafkaSink(
         kafka.producer({
           idempotent: true,
@@ -155,9 +155,9 @@ export async function createCartCheckoutService(config: CartCheckoutConfig) {
       logger: service.logger,
       pollIntervalMs: config.OUTBOX_POLL_MS,
     }),
-    new OutboxRelay({
+    createOrderOutboxRelay({
       pool,
-      ...relayMetrics('stock-release'),
+      metrics: relayMetrics('stock-release'),
       sink: stockReleaseSink(serviceCaller(products, serviceTokens)),
       logger: service.logger,
       pollIntervalMs: config.OUTBOX_POLL_MS,
@@ -172,9 +172,9 @@ export async function createCartCheckoutService(config: CartCheckoutConfig) {
       name: 'notification-service',
     });
     relays.push(
-      new OutboxRelay({
+      createOrderOutboxRelay({
         pool,
-        ...relayMetrics('notification'),
+        metrics: relayMetrics('notification'),
         sink: notificationSink(serviceCaller(notifications, serviceTokens)),
         logger: service.logger,
         pollIntervalMs: config.OUTBOX_POLL_MS,

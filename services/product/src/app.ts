@@ -9,10 +9,11 @@ import {
   loadServiceConfig,
   ensureTopics,
   requireAuth,
+  type OutboxRelay,
 } from '@platform/service-kit';
 import { ProductStore } from './products/ProductStore';
 import { StockReservations } from './stock/StockReservations';
-import { ProductEventRelay } from './events/ProductEventRelay';
+import { createProductEventRelay } from './events/ProductEventRelay';
 import { productEventMetrics } from './events/eventMetrics';
 import { productRoutes } from './http/routes';
 
@@ -50,7 +51,7 @@ export async function createProductService(config: ProductServiceConfig) {
 
   const verifier = await createJwtVerifierFromEnv(config);
   // The relay needs the service's logger, the routes need the relay: routes reach it through this holder.
-  const relayHolder: { relay?: ProductEventRelay } = {};
+  const relayHolder: { relay?: OutboxRelay } = {};
   const service = createService({
     name: 'product-service',
     version: '0.1.0',
@@ -77,9 +78,9 @@ export async function createProductService(config: ProductServiceConfig) {
     clientId: 'product-service',
     logger: service.logger,
   });
-  const eventRelay = new ProductEventRelay({
+  const eventRelay = createProductEventRelay({
     store,
-    ...productEventMetrics(service.metrics.registry, store),
+    metrics: productEventMetrics(service.metrics.registry, store),
     producer: kafka.producer({
       idempotent: true,
       maxInFlightRequests: 1,

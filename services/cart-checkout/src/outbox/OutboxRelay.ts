@@ -1,5 +1,6 @@
-import type { Pool } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import type { Logger } from 'pino';
+import { createOutboxRelay, type OutboxRelay, type OutboxRelayMetrics } from '@platform/service-kit';
 
 export type OutboxDestination = 'kafka' | 'notification' | 'stock-release';
 
@@ -28,15 +29,20 @@ export interface OutboxSink {
   close?(): Promise<void>;
 }
 
-export interface OutboxRelayOptions {
+export interface OrderOutboxRelayOptions {
   pool: Pool;
   sink: OutboxSink;
   logger: Logger;
   pollIntervalMs?: number;
   maxBackoffMs?: number;
-  /** Told how many rows each successful batch delivered, and of every failed batch (for metrics). */
-  onDelivered?: (count: number) => void;
-  onFailed?: () => void;
+  metrics?: OutboxRelayMetrics;
+}
+
+/** The kit's relay over one destination of the outbox table, plus its backlog for tests. */
+export interface OrderOutboxRelay extends OutboxRelay {
+  destination: OutboxDestination;
+  /** Rows not yet delivered (and not parked). */
+  backlog(): Promise<number>;
 }
 
 /**
@@ -45,42 +51,32 @@ export interface OutboxRelayOptions {
  * the same time; a crash after delivery but before the stamp delivers it again (at least once, with
  * the row id as event id for consumer dedupe).
  */
-export class OutboxRelay {
-  private readonly pollIntervalMs: number;
-  private readonly maxBackoffMs: number;
-  private running = false;
-  private loop: Promise<void> | undefined;
-  private wake: (() => void) | undefined;
-  private consecutiveFailures = 0;
-
-  constructor(private readonly options: OutboxRelayOptions) {
-    this.pollIntervalMs = options.pollIntervalMs ?? 250;
-    this.maxBackoffMs = options.maxBackoffMs ?? 10_000;
-  }
-
-  start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.loop = this.run();
-  }
-
-  nudge(): void {
-    this.wake?.();
-  }
-
-  async stop(): Promise<void> {
-    this.running = false;
-    this.nudge();
-    await this.loop;
-    await this.options.sink.close?.().catch(() => undefined);
-  }
-
-  /** Delivers one batch of due rows; returns how many were delivered. */
-  async drainOnce(): Promise<number> {
-    const { pool, sink, logger } = this.options;
-    const client = await pool.connect();
-    try {
-      await client.query('BEGIN');
+export function createOrderOutboxRelay(options: OrderOutboxRelayOptions): OrderOutboxRelay {
+  const { pool, sink } = options;
+  const pollIntervalMs = options.pollIntervalMs ?? 250;
+  const maxBackoffMs = options.maxBackoffMs ?? 10_000;
+  const relay = createOutboxRelay<OutboxRow, PoolClient>({
+    name: sink.destination,
+    batchSize: sink.batchSize,
+    pollIntervalMs,
+    backoff: { maxMs: maxBackoffMs },
+    logger: options.logger,
+    metrics: options.metrics,
+    async transaction(work) {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const result = await work(client);
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      } finally {
+        client.release();
+      }
+    },
+    async fetchPending(limit, client) {
       const { rows } = await client.query<OutboxRow>(
         `SELECT id, destination, topic, message_key, payload, attempts
            FROM outbox
@@ -88,101 +84,44 @@ export class OutboxRelay {
           ORDER BY created_at, id
           LIMIT $2
           FOR UPDATE SKIP LOCKED`,
-        [sink.destination, sink.batchSize],
+        [sink.destination, limit],
       );
-      if (rows.length === 0) {
-        await client.query('COMMIT');
-        return 0;
-      }
-      const ids = rows.map(row => row.id);
-      try {
-        await sink.deliver(rows);
-      } catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
-        const backoffSeconds = sink.ordered
-          ? 0
-          : Math.min(
-              this.maxBackoffMs,
-              this.pollIntervalMs * 2 ** Math.min(rows[0].attempts + 1, 16),
-            ) / 1000;
-        await client.query(
-          `UPDATE outbox
-              SET attempts = attempts + 1,
-                  last_error = $2,
-                  next_attempt_at = now() + make_interval(secs => $3),
-                  gave_up_at = CASE WHEN $4::int IS NOT NULL AND attempts + 1 >= $4::int THEN now() END
-            WHERE id = ANY($1::uuid[])`,
-          [
-            ids,
-            message.slice(0, 1000),
-            backoffSeconds,
-            sink.maxAttempts ?? null,
-          ],
-        );
-        await client.query('COMMIT');
-        this.options.onFailed?.();
-        throw error;
-      }
+      return rows;
+    },
+    publish: rows => sink.deliver(rows),
+    async markPublished(rows, client) {
       await client.query(
         'UPDATE outbox SET published_at = now(), attempts = attempts + 1 WHERE id = ANY($1::uuid[])',
-        [ids],
+        [rows.map(row => row.id)],
       );
-      await client.query('COMMIT');
-      this.options.onDelivered?.(rows.length);
-      logger.debug(
-        { destination: sink.destination, count: rows.length },
-        'outbox rows delivered',
+    },
+    async markFailed(rows, error, client) {
+      const message = error instanceof Error ? error.message : String(error);
+      // An ordered sink retries the same rows first, so it waits on the relay's backoff, not per row.
+      const backoffSeconds = sink.ordered
+        ? 0
+        : Math.min(maxBackoffMs, pollIntervalMs * 2 ** Math.min(rows[0].attempts + 1, 16)) / 1000;
+      await client.query(
+        `UPDATE outbox
+            SET attempts = attempts + 1,
+                last_error = $2,
+                next_attempt_at = now() + make_interval(secs => $3),
+                gave_up_at = CASE WHEN $4::int IS NOT NULL AND attempts + 1 >= $4::int THEN now() END
+          WHERE id = ANY($1::uuid[])`,
+        [rows.map(row => row.id), message.slice(0, 1000), backoffSeconds, sink.maxAttempts ?? null],
       );
-      return rows.length;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
-  }
-
-  /** Rows not yet delivered (and not parked), for metrics and tests. */
-  async backlog(): Promise<number> {
-    const { rows } = await this.options.pool.query<{ count: string }>(
-      'SELECT count(*) FROM outbox WHERE destination = $1 AND published_at IS NULL AND gave_up_at IS NULL',
-      [this.options.sink.destination],
-    );
-    return Number(rows[0].count);
-  }
-
-  private async run(): Promise<void> {
-    while (this.running) {
-      let delivered = 0;
-      try {
-        delivered = await this.drainOnce();
-        this.consecutiveFailures = 0;
-      } catch (error) {
-        this.consecutiveFailures += 1;
-        this.options.logger.warn(
-          {
-            err: error,
-            destination: this.options.sink.destination,
-            failures: this.consecutiveFailures,
-          },
-          'outbox delivery failed; will retry',
-        );
-      }
-      if (delivered === this.options.sink.batchSize) continue;
-      const delay = this.consecutiveFailures
-        ? Math.min(
-            this.maxBackoffMs,
-            this.pollIntervalMs * 2 ** this.consecutiveFailures,
-          )
-        : this.pollIntervalMs;
-      await new Promise<void>(resolve => {
-        const timer = setTimeout(resolve, delay);
-        this.wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-      this.wake = undefined;
-    }
-  }
+    },
+    close: async () => sink.close?.(),
+  });
+  return {
+    ...relay,
+    destination: sink.destination,
+    async backlog() {
+      const { rows } = await pool.query<{ count: string }>(
+        'SELECT count(*) FROM outbox WHERE destination = $1 AND published_at IS NULL AND gave_up_at IS NULL',
+        [sink.destination],
+      );
+      return Number(rows[0].count);
+    },
+  };
 }

@@ -1,6 +1,7 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
 import type { Pool } from 'pg';
-import type { OutboxDestination, OutboxRelayOptions } from './OutboxRelay';
+import type { OutboxRelayMetrics } from '@platform/service-kit';
+import type { OutboxDestination } from './OutboxRelay';
 
 /**
  * Outbox health on /metrics: rows waiting and rows parked per destination (read at scrape time),
@@ -52,11 +53,11 @@ export function outboxMetrics(registry: Registry, pool: Pool) {
     labelNames: ['destination'],
     registers: [registry],
   });
-  /** Callbacks for one relay. */
-  return (
-    destination: OutboxDestination,
-  ): Pick<OutboxRelayOptions, 'onDelivered' | 'onFailed'> => ({
-    onDelivered: count => delivered.inc({ destination }, count),
-    onFailed: () => failed.inc({ destination }),
+  /** The metrics of one relay; only failed deliveries count as failures, not an unreachable database. */
+  return (destination: OutboxDestination): OutboxRelayMetrics => ({
+    published: count => delivered.inc({ destination }, count),
+    failed: (_error, stage) => {
+      if (stage === 'publish') failed.inc({ destination });
+    },
   });
 }

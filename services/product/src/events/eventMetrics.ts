@@ -1,6 +1,6 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
 import type { ProductStore } from '../products/ProductStore';
-import type { ProductEventRelayOptions } from './ProductEventRelay';
+import type { OutboxRelayMetrics } from '@platform/service-kit';
 
 /**
  * Publishing health on /metrics: products whose latest change is not on Kafka yet (read at scrape
@@ -10,7 +10,7 @@ import type { ProductEventRelayOptions } from './ProductEventRelay';
 export function productEventMetrics(
   registry: Registry,
   store: ProductStore,
-): Pick<ProductEventRelayOptions, 'onPublished' | 'onFailed'> {
+): OutboxRelayMetrics {
   registry.registerMetric(
     new Gauge({
       name: 'product_events_pending',
@@ -34,7 +34,7 @@ export function productEventMetrics(
     registers: [registry],
   });
   return {
-    onPublished: count => published.inc(count),
-    onFailed: () => failed.inc(),
+    published: count => published.inc(count),
+    failed: () => failed.inc(),
   };
 }
