@@ -133,7 +133,8 @@ export class Contract {
     match: MatchedOperation,
     request: { query: Record<string, unknown>; headers: Record<string, unknown>; body: unknown; hasBody: boolean },
   ): FieldProblem[] {
-    const problems: FieldProblem[] = [];
+    // PostgreSQL (and most stores) cannot hold U+0000 in text: refused here once, for every service
+    const problems: FieldProblem[] = nulCharacterProblems(match, request);
     const item = this.document.paths[match.template];
     const parameters: Json[] = [...(item.parameters ?? []), ...(match.operation.parameters ?? [])].map(p =>
       this.resolve(p),
@@ -252,6 +253,40 @@ export class Contract {
     // parameter schemas may $ref components: point them into the registered contract document
     return JSON.parse(JSON.stringify(schema).replace(/"\$ref":"#\//g, '"$ref":"contract#/'));
   }
+}
+
+const NUL_MESSAGE = 'must not contain the NUL character (U+0000)';
+const hasNul = (value: unknown) => typeof value === 'string' && value.includes('\u0000');
+
+/** Every path, query and header value and every JSON string (member names too) of a request holding U+0000. */
+function nulCharacterProblems(
+  match: MatchedOperation,
+  request: { query: Record<string, unknown>; headers: Record<string, unknown>; body: unknown; hasBody: boolean },
+): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  const parameters = (values: Record<string, unknown>) => {
+    for (const [name, value] of Object.entries(values)) {
+      if ((Array.isArray(value) ? value : [value]).some(hasNul)) problems.push({ parameter: name, message: NUL_MESSAGE });
+    }
+  };
+  parameters(match.params);
+  parameters(request.query);
+  parameters(request.headers);
+  const visit = (value: unknown, pointer: string) => {
+    if (hasNul(value)) {
+      problems.push({ pointer: pointer || '/', message: NUL_MESSAGE });
+    } else if (Array.isArray(value)) {
+      value.forEach((item, i) => visit(item, `${pointer}/${i}`));
+    } else if (value !== null && typeof value === 'object') {
+      for (const [key, item] of Object.entries(value)) {
+        const at = `${pointer}/${escapePointer(key)}`;
+        if (hasNul(key)) problems.push({ pointer: at, message: NUL_MESSAGE });
+        else visit(item, at);
+      }
+    }
+  };
+  if (request.hasBody) visit(request.body, '');
+  return problems;
 }
 
 function pointerOf(e: ErrorObject): string {

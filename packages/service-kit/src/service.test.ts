@@ -67,6 +67,28 @@ describe('createService', () => {
     expect(stored).toEqual([{ name: 'a', size: 1 }]);
   });
 
+  it('refuses the NUL character in any JSON string, member name, query or path value with a 400 problem, storing nothing', async () => {
+    const { service, stored } = widgetService();
+    const message = 'must not contain the NUL character (U+0000)';
+    const inBody = await request(service.app).post('/widgets').send({ name: 'a\u0000b', size: 1 });
+    expect(inBody.status).toBe(400);
+    expect(inBody.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(inBody.body).toMatchObject({ status: 400, title: 'Bad Request', errors: [{ pointer: '/name', message }] });
+
+    const inName = await request(service.app).post('/widgets').send({ name: 'a', size: 1, 'x\u0000': 1 });
+    expect(inName.status).toBe(400);
+    expect(inName.body.errors).toEqual(expect.arrayContaining([{ pointer: '/x\u0000', message }]));
+
+    const inQuery = await request(service.app).get('/widgets?limit=5&q=a%00b');
+    expect(inQuery.status).toBe(400);
+    expect(inQuery.body.errors).toEqual([{ parameter: 'q', message }]);
+
+    const inPath = await request(service.app).get('/widgets/%00');
+    expect(inPath.status).toBe(400);
+    expect(inPath.body.errors).toEqual(expect.arrayContaining([{ parameter: 'id', message }]));
+    expect(stored).toEqual([]);
+  });
+
   it('coerces and checks query and path parameters against the contract', async () => {
     const { service } = widgetService();
     expect((await request(service.app).get('/widgets?limit=5')).body.limit).toBe(5);

@@ -58,6 +58,14 @@ describe('user service: registration and profiles', () => {
       { label: 'missing field', send: () => request(h.app).post('/users').send({ email: valid.email, password: valid.password }), status: 400, pointer: '/name' },
       { label: 'unknown preference', send: () => request(h.app).post('/users').send({ ...valid, preferences: { theme: 'dark' } }), status: 400, pointer: '/preferences/theme' },
       { label: 'no body', send: () => request(h.app).post('/users'), status: 400 },
+      // PostgreSQL cannot store U+0000 in text; found by contract fuzzing as a 500
+      { label: 'NUL in a name', send: () => request(h.app).post('/users').send({ ...valid, name: 'Ada\u0000' }), status: 400, pointer: '/name' },
+      {
+        label: 'NUL in a preference',
+        send: () => request(h.app).post('/users').send({ ...valid, preferences: { favoriteCategories: ['books', 'a\u0000b'] } }),
+        status: 400,
+        pointer: '/preferences/favoriteCategories/1',
+      },
       { label: 'a JSON array', send: () => request(h.app).post('/users').send([valid]), status: 400 },
       { label: 'oversized', send: () => request(h.app).post('/users').send({ ...valid, name: 'x'.repeat(20_000) }), status: 413 },
     ];
