@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Pool } from 'pg';
+import type { Pool } from 'pg';
 import { Partitioners, type Producer } from 'kafkajs';
 import {
   collectTopic,
@@ -19,13 +19,12 @@ import {
   createProductService,
   loadProductConfig,
 } from '@platform/product-service';
+import { testDatabase, type TestDatabase } from '@platform/service-kit/testing';
 import { createSearchService, loadSearchConfig } from './app';
-import { databaseUrl } from '@platform/service-kit';
 
 jest.setTimeout(90_000);
 
 const suffix = uniqueSuffix();
-const database = `search_test_${suffix}`;
 const topic = `products.test-${suffix}`;
 const dlqTopic = `${topic}.dlq`;
 const kafka = testKafka('search-service-test');
@@ -35,6 +34,7 @@ const expectDeadLetter = eventValidator('DeadLetter');
 let app: Awaited<ReturnType<typeof createSearchService>>;
 let baseUrl: string;
 let producer: Producer;
+let db: TestDatabase;
 let pool: Pool;
 
 interface ProductSpec {
@@ -135,6 +135,7 @@ const catalogue: (ProductSpec & { id: string })[] = [
 beforeAll(async () => {
   const env = infraEnv();
   await createTopics(kafka, [topic, dlqTopic]);
+  db = await testDatabase(env.DATABASE_URL, 'search_test');
   producer = kafka.producer({
     idempotent: true,
     maxInFlightRequests: 1,
@@ -146,16 +147,13 @@ beforeAll(async () => {
       ...env,
       PORT: '0',
       LOG_LEVEL: 'error',
-      SEARCH_DATABASE: database,
+      SEARCH_DATABASE: db.name,
       PRODUCTS_TOPIC: topic,
       SEARCH_CONSUMER_GROUP: `search-test-${suffix}`,
     }),
   );
   baseUrl = (await app.start()).url;
-  pool = new Pool({
-    connectionString: databaseUrl(env.DATABASE_URL, database),
-    max: 2,
-  });
+  pool = db.pool({ max: 2 });
   for (const spec of catalogue) await publish('created', spec, 1);
   await eventually(
     async () => {
@@ -170,14 +168,10 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  // writers and readers first: the producer, the service (its consumer and pool), then the database and topics
   await producer?.disconnect();
   await app?.stop();
-  await pool?.end();
-  const admin = new Pool({ connectionString: infraEnv().DATABASE_URL, max: 1 });
-  await admin
-    .query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`)
-    .catch(() => undefined);
-  await admin.end();
+  await db?.drop();
   await deleteTopics(kafka, [topic, dlqTopic]);
 });
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { MongoClient } from 'mongodb';
-import { Pool } from 'pg';
 import { createJwtIssuer } from '@platform/service-kit';
+import { testDatabase } from '@platform/service-kit/testing';
 import {
   createProductService,
   loadProductConfig,
@@ -16,7 +16,6 @@ import {
   uniqueSuffix,
 } from '@platform/product-service/src/__testUtils__/testSupport';
 import { createCartCheckoutService, loadCartCheckoutConfig } from '../app';
-import { databaseUrl } from '@platform/service-kit';
 
 export interface HarnessOptions {
   /** Brokers for the outbox relay only (e.g. a closed port to simulate a Kafka outage). */
@@ -32,12 +31,12 @@ export async function startHarness(options: HarnessOptions = {}) {
   const env = infraEnv();
   const suffix = uniqueSuffix();
   const productDatabase = `product_test_${suffix}`;
-  const ordersDatabase = `orders_test_${suffix}`;
   const productsTopic = `products.test-${suffix}`;
   const ordersTopic = `orders.test-${suffix}`;
   const keys = testKeyPair();
   const kafka = testKafka('cart-checkout-test');
   await createTopics(kafka, [productsTopic, ordersTopic]);
+  const ordersDb = await testDatabase(env.DATABASE_URL, 'orders_test');
 
   const product = await createProductService(
     loadProductConfig({
@@ -57,7 +56,7 @@ export async function startHarness(options: HarnessOptions = {}) {
         ...env,
         PORT: '0',
         LOG_LEVEL: 'error',
-        ORDERS_DATABASE: ordersDatabase,
+        ORDERS_DATABASE: ordersDb.name,
         ORDERS_TOPIC: ordersTopic,
         OUTBOX_POLL_MS: '100',
         ...(instance.outboxKafkaBrokers
@@ -86,11 +85,7 @@ export async function startHarness(options: HarnessOptions = {}) {
     roles: ['admin'],
     email: 'admin@example.com',
   });
-  const ordersPool = new Pool({
-    connectionString: databaseUrl(env.DATABASE_URL, ordersDatabase),
-    max: 2,
-  });
-  ordersPool.on('error', () => undefined);
+  const ordersPool = ordersDb.pool({ max: 2 });
 
   async function newCustomer() {
     const userId = randomUUID();
@@ -158,15 +153,11 @@ export async function startHarness(options: HarnessOptions = {}) {
     ({ app: cartCheckout, url: baseUrl } = await startCartCheckout(instance));
   }
 
+  /** Services first (their relays, consumers and pools), then the test's own pool, then databases and topics. */
   async function stop() {
     await cartCheckout.stop();
     await product.stop();
-    await ordersPool.end();
-    const admin = new Pool({ connectionString: env.DATABASE_URL, max: 1 });
-    await admin
-      .query(`DROP DATABASE IF EXISTS ${ordersDatabase} WITH (FORCE)`)
-      .catch(() => undefined);
-    await admin.end();
+    await ordersDb.drop();
     const mongo = new MongoClient(env.MONGODB_URI);
     await mongo.connect();
     await mongo.db(productDatabase).dropDatabase();
