@@ -17,7 +17,7 @@ describe('Redis (yarn infra)', () => {
 
   afterAll(async () => {
     await redis.del(stream);
-    redis.disconnect();
+    await redis.quit();
   });
 
   it('answers PING', async () => {
