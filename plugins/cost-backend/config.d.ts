@@ -7,7 +7,19 @@ export interface Config {
      */
     baseUrl?: string;
     /**
-     * Bearer token the portal presents to the cost service when that service verifies JWTs.
+     * How the portal signs its service tokens for the cost service (roles ["service"], 5 minutes), like every
+     * platform service: the Ed25519 key (PKCS8 PEM; `\n` escapes allowed) whose public half the services trust.
+     */
+    serviceToken?: {
+      /** @visibility secret */
+      privateKey?: string;
+      /** Default user-service. */
+      issuer?: string;
+      /** Default platform. */
+      audience?: string;
+    };
+    /**
+     * A fixed bearer token instead of signed service tokens (used only when serviceToken.privateKey is unset).
      * @visibility secret
      */
     token?: string;

@@ -95,6 +95,19 @@ export class Contract {
     return undefined;
   }
 
+  /**
+   * Whether the operation needs a bearer token: its `security` (else the document's) names an HTTP bearer scheme and
+   * offers no anonymous alternative (`{}`).
+   */
+  requiresBearer(match: MatchedOperation): boolean {
+    const requirements: Json[] = match.operation.security ?? this.document.security ?? [];
+    if (requirements.length === 0 || requirements.some(r => Object.keys(r).length === 0)) return false;
+    const schemes = this.document.components?.securitySchemes ?? {};
+    return requirements.every(r =>
+      Object.keys(r).some(name => schemes[name]?.type === 'http' && String(schemes[name]?.scheme).toLowerCase() === 'bearer'),
+    );
+  }
+
   /** The template of any path the contract knows, whatever the method (for 405 and metrics labels). */
   templateOf(path: string): string | undefined {
     return this.paths.find(p => p.regex.test(path))?.template;

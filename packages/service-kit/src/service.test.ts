@@ -89,6 +89,31 @@ describe('createService', () => {
     expect(stored).toEqual([]);
   });
 
+  it('answers 401 before checking the input of an operation the contract secures with a bearer token', async () => {
+    const secured = {
+      ...widgetContract,
+      security: [{ bearerAuth: [] }],
+      components: { ...widgetContract.components, securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer' } } },
+    };
+    const service = createService({
+      name: 'widgets',
+      contract: new Contract(secured),
+      config: loadServiceConfig(z.object({}), { LOG_LEVEL: 'silent' }),
+      routes(router) {
+        router.get('/widgets', (_req, res) => {
+          res.json({ items: [] });
+        });
+      },
+    });
+    const anonymous = await request(service.app).get('/widgets?limit=500');
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.headers['www-authenticate']).toBe('Bearer');
+    expect(anonymous.body).toMatchObject({ status: 401, title: 'Unauthorized' });
+    const withToken = await request(service.app).get('/widgets?limit=500').set('authorization', 'Bearer abc');
+    expect(withToken.status).toBe(400);
+    expect((await request(service.app).get('/healthz')).status).toBe(200);
+  });
+
   it('coerces and checks query and path parameters against the contract', async () => {
     const { service } = widgetService();
     expect((await request(service.app).get('/widgets?limit=5')).body.limit).toBe(5);

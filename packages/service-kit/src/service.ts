@@ -156,6 +156,12 @@ export function createService<C extends BaseConfig>(options: ServiceOptions<C>):
         return;
       }
       req.operation = match;
+      // who is asking comes before what is asked: a secured operation without a token is 401, whatever its input
+      // (the route's requireAuth still verifies the token)
+      if (contract.requiresBearer(match) && !/^bearer\s+\S/i.test(req.get('authorization') ?? '')) {
+        next(problems.unauthorized('A bearer access token is required.'));
+        return;
+      }
       const query = { ...(req.query as Record<string, unknown>) };
       const errors = contract.validateRequest(match, {
         query,

@@ -2,20 +2,37 @@ import { mockCredentials, mockServices, startTestBackend } from '@backstage/back
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { createCostMonitoringService, loadCostConfig } from '@platform/cost-monitoring-service';
 import { createTestDatabase } from '@platform/cost-monitoring-service/src/__testUtils__/testDatabase';
+import { generateKeyPairSync } from 'node:crypto';
 import request from 'supertest';
+import { createJwtIssuer } from '@platform/service-kit';
 import { costPlugin } from './plugin';
 
 const endDay = '2026-11-23';
 
-/** The real cost monitoring service on its own database, with the embedded dataset. */
+/** The platform's signing key as the portal and the services share it (SERVICE_JWT_PRIVATE_KEY / JWT_PUBLIC_KEY). */
+const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+const privateKeyPem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+
+/** The real cost monitoring service on its own database, with the embedded dataset, verifying tokens of that key. */
 async function startCostService() {
   const db = await createTestDatabase('cost_plugin_test');
   const app = await createCostMonitoringService(
-    loadCostConfig({ ...process.env, COST_DATABASE: db.name, COST_DATASET_END_DATE: endDay, PORT: '0', LOG_LEVEL: 'silent' }),
+    loadCostConfig({
+      ...process.env,
+      COST_DATABASE: db.name,
+      COST_DATASET_END_DATE: endDay,
+      JWT_PUBLIC_KEY: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+      PORT: '0',
+      LOG_LEVEL: 'silent',
+    }),
   );
   const { url } = await app.start();
+  const operator = await createJwtIssuer({ privateKeyPem, issuer: 'user-service', audience: 'platform', ttlSeconds: 600 });
+  const adminToken = await operator.sign({ sub: 'ops-1', roles: ['admin'] });
   return {
     url,
+    /** the cost service called directly, as an operator */
+    direct: () => request.agent(url).set('authorization', `Bearer ${adminToken}`),
     async stop() {
       await app.stop();
       await db.drop();
@@ -27,7 +44,9 @@ async function startPortal(baseUrl: string, permission: AuthorizeResult.ALLOW | 
   const { server } = await startTestBackend({
     features: [
       costPlugin,
-      mockServices.rootConfig.factory({ data: { costMonitoring: { baseUrl, cacheTtlSeconds: 300 } } }),
+      mockServices.rootConfig.factory({
+        data: { costMonitoring: { baseUrl, cacheTtlSeconds: 300, serviceToken: { privateKey: privateKeyPem } } },
+      }),
       mockServices.permissions.factory({ result: permission }),
       // Without this the mock treats a request without a token as the default user.
       mockServices.httpAuth.factory({ defaultCredentials: mockCredentials.none() }),
@@ -59,7 +78,7 @@ describe('cost backend plugin against the cost monitoring service', () => {
       'BilledCost,EffectiveCost,BillingCurrency,ChargePeriodStart,ChargePeriodEnd,ChargeCategory,ProviderName,ServiceName,ServiceCategory,SubAccountId,Tags',
       '4,4,USD,2026-12-01T00:00:00Z,2026-12-02T00:00:00Z,Usage,AWS,AWS Lambda,Compute,1,"{""cost-allocation"":""user-service""}"',
     ].join('\n');
-    await request(cost.url).post('/imports').set('content-type', 'text/csv').send(csv).expect(201);
+    await cost.direct().post('/imports').set('content-type', 'text/csv').send(csv).expect(201);
 
     const cached = await request(server).get('/api/cost/costs').query(query).set('authorization', asUser).expect(200);
     expect(cached.body.total).toBe(0);
@@ -86,12 +105,12 @@ describe('cost backend plugin against the cost monitoring service', () => {
 
   it('refuses to acknowledge without the manage permission, and leaves the alert open', async () => {
     const server = await startPortal(cost.url, AuthorizeResult.DENY);
-    const { body } = await request(cost.url).get('/alerts').query({ status: 'open' }).expect(200);
+    const { body } = await cost.direct().get('/alerts').query({ status: 'open' }).expect(200);
     const alert = body.items[0];
     const response = await request(server).post(`/api/cost/alerts/${alert.id}/acknowledge`).set('authorization', asUser).expect(403);
     expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
     await request(server).get('/api/cost/summary').set('authorization', asUser).expect(403);
-    const still = await request(cost.url).get('/alerts').query({ status: 'open' }).expect(200);
+    const still = await cost.direct().get('/alerts').query({ status: 'open' }).expect(200);
     expect(still.body.items.map((a: { id: string }) => a.id)).toContain(alert.id);
   });
 

@@ -1,6 +1,7 @@
 import { coreServices, createBackendPlugin } from '@backstage/backend-plugin-api';
 import { costPermissions } from '@internal/plugin-cost-common';
 import { CostMonitoringClient } from './service/CostMonitoringClient';
+import { createServiceTokenSource } from './service/serviceToken';
 import { createRouter } from './service/router';
 
 /** The cost backend plugin: `/api/cost` on the portal backend. */
@@ -21,9 +22,21 @@ export const costPlugin = createBackendPlugin({
       async init({ httpRouter, config, discovery, cache, permissions, permissionsRegistry, httpAuth, logger }) {
         permissionsRegistry.addPermissions(costPermissions);
         const configuredUrl = config.getOptionalString('costMonitoring.baseUrl');
+        const signingKey = config.getOptionalString('costMonitoring.serviceToken.privateKey');
+        const staticToken = config.getOptionalString('costMonitoring.token');
+        let token: (() => Promise<string | undefined>) | undefined = staticToken ? async () => staticToken : undefined;
+        if (signingKey) {
+          token = await createServiceTokenSource({
+            privateKeyPem: signingKey,
+            issuer: config.getOptionalString('costMonitoring.serviceToken.issuer') ?? 'user-service',
+            audience: config.getOptionalString('costMonitoring.serviceToken.audience') ?? 'platform',
+          });
+        } else if (!staticToken) {
+          logger.warn('costMonitoring.serviceToken.privateKey is not set: calls to the cost service carry no token and are refused');
+        }
         const client = new CostMonitoringClient({
           baseUrl: async () => configuredUrl ?? discovery.getBaseUrl('cost-monitoring'),
-          token: config.getOptionalString('costMonitoring.token'),
+          token,
           timeoutMs: config.getOptionalNumber('costMonitoring.timeoutMs') ?? 5_000,
         });
         httpRouter.use(

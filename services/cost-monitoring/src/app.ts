@@ -2,13 +2,12 @@ import { Pool } from 'pg';
 import { loadContract } from '@platform/catalog-validation';
 import {
   Contract,
-  createJwtVerifier,
+  createJwtVerifierFromEnv,
   createService,
   databaseUrl,
   ensureDatabase,
   migrate,
   requireAuth,
-  type RequestHandler,
 } from '@platform/service-kit';
 import type { CostConfig } from './config';
 import { CostMonitor } from './app/costMonitor';
@@ -74,13 +73,7 @@ export async function createCostMonitoringService(config: CostConfig) {
     maxPeriodDays: 367,
   });
 
-  let requireReader: RequestHandler = (_req, _res, next) => next();
-  let requireAdmin: RequestHandler = requireReader;
-  if (config.JWT_PUBLIC_KEY) {
-    const verifier = await createJwtVerifier({ publicKeyPem: config.JWT_PUBLIC_KEY, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE });
-    requireReader = requireAuth(verifier);
-    requireAdmin = requireAuth(verifier, { roles: ['admin'] });
-  }
+  const verifier = await createJwtVerifierFromEnv(config);
 
   let onChange = () => undefined as void;
   const service = createService({
@@ -93,11 +86,17 @@ export async function createCostMonitoringService(config: CostConfig) {
         await pool.query('SELECT 1');
       },
     },
-    routes: router => costRoutes(router, { monitor, requireReader, requireAdmin, importBodyLimit: config.IMPORT_BODY_LIMIT, onChange: () => onChange() }),
+    routes: router =>
+      costRoutes(router, {
+        monitor,
+        requireReader: requireAuth(verifier),
+        // the portal manages alerts with its service token, for the person it names
+        requireAlertManager: requireAuth(verifier, { roles: ['admin', 'service'] }),
+        requireAdmin: requireAuth(verifier, { roles: ['admin'] }),
+        importBodyLimit: config.IMPORT_BODY_LIMIT,
+        onChange: () => onChange(),
+      }),
   });
-  if (!config.JWT_PUBLIC_KEY) {
-    service.logger.warn('JWT_PUBLIC_KEY is not set: the cost API accepts unauthenticated calls (local development only)');
-  }
   const metrics = registerCostMetrics(service.metrics.registry, monitor);
   onChange = () => metrics.invalidate();
 

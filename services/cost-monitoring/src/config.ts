@@ -57,8 +57,15 @@ export const costConfigSchema = z.object({
   AZURE_COST_SCOPE: z.string().min(1).optional(),
   GCP_BILLING_PROJECT: z.string().min(1).optional(),
   GCP_BILLING_TABLE: z.string().min(1).optional(),
-  /** When set, every API call needs a token from this issuer; changes need the admin role. */
-  JWT_PUBLIC_KEY: z.string().min(1).optional(),
+  // Every API call needs a token of the platform's signer. The kit's `jwtVerifierEnv` keys and defaults, written in
+  // this package's zod 4 (the kit's schemas are zod 3 and cannot be spread into a zod 4 object).
+  /** PEM public key of the token signer (`\n` escapes allowed); when unset, keys come from JWT_JWKS_URL. */
+  JWT_PUBLIC_KEY: z
+    .string()
+    .min(1)
+    .transform(value => value.replace(/\\n/g, '\n'))
+    .optional(),
+  JWT_JWKS_URL: z.string().url().default('http://127.0.0.1:3001/.well-known/jwks.json'),
   JWT_ISSUER: z.string().min(1).default('user-service'),
   JWT_AUDIENCE: z.string().min(1).default('platform'),
   IMPORT_BODY_LIMIT: z.string().default('50mb'),

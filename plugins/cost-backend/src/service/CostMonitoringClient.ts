@@ -6,7 +6,8 @@ export interface UpstreamResponse {
 
 export interface CostMonitoringClientOptions {
   baseUrl: () => Promise<string>;
-  token?: string;
+  /** The bearer token of each call: the portal's service token (or a configured static one). */
+  token?: () => Promise<string | undefined>;
   timeoutMs: number;
 }
 
@@ -33,7 +34,8 @@ export class CostMonitoringClient {
     const base = (await this.options.baseUrl()).replace(/\/$/, '');
     const query = options.query && Object.keys(options.query).length > 0 ? `?${new URLSearchParams(options.query)}` : '';
     const headers: Record<string, string> = { accept: 'application/json' };
-    if (this.options.token) headers.authorization = `Bearer ${this.options.token}`;
+    const token = await this.options.token?.();
+    if (token) headers.authorization = `Bearer ${token}`;
     if (options.requestId) headers['x-request-id'] = options.requestId;
     if (options.body !== undefined) headers['content-type'] = 'application/json';
     let response: Response;

@@ -5,6 +5,7 @@ import { loadCostConfig } from '../config';
 import { addDays } from '../domain/dates';
 import { contractAsserter } from '@platform/service-kit/testing';
 import { createTestDatabase } from '../__testUtils__/testDatabase';
+import { createTestTokens } from '../__testUtils__/tokens';
 
 const contract = contractAsserter('cost-api');
 /** Every answer a test sees must be one the cost-api contract allows. */
@@ -22,21 +23,24 @@ const row = (day: string, cost: string) =>
 describe('cost API over HTTP (contract cost-api)', () => {
   let db: Awaited<ReturnType<typeof createTestDatabase>>;
   let app: Awaited<ReturnType<typeof createCostMonitoringService>>;
-  let http: ReturnType<typeof request>;
+  let http: ReturnType<typeof request.agent>;
 
   beforeAll(async () => {
+    const tokens = await createTestTokens();
     db = await createTestDatabase();
     const config = loadCostConfig({
       ...process.env,
       COST_DATABASE: db.name,
       COST_DATASET_END_DATE: endDay,
       ORDERS_DATABASE_URL: db.url,
+      JWT_PUBLIC_KEY: tokens.publicKeyPem,
       PORT: '0',
       LOG_LEVEL: 'silent',
     });
     app = await createCostMonitoringService(config);
     await app.importEmbedded();
-    http = request(app.service.app);
+    // an operator's token: reads, alert actions and imports
+    http = request.agent(app.service.app).set('authorization', await tokens.bearer('ops-1', ['admin']));
   });
 
   afterAll(async () => {

@@ -7,8 +7,10 @@ import type { Dimension, AlertStatus } from '../store/costStore';
 
 export interface CostRoutesDeps {
   monitor: CostMonitor;
-  /** Any authenticated caller (a pass-through when the service runs without JWT verification). */
+  /** Any authenticated caller. */
   requireReader: RequestHandler;
+  /** Callers with the admin or service role (the portal acts for a person with its service token). */
+  requireAlertManager: RequestHandler;
   /** Callers with the admin role. */
   requireAdmin: RequestHandler;
   importBodyLimit: string;
@@ -50,7 +52,7 @@ const handle =
   };
 
 export function costRoutes(router: Router, deps: CostRoutesDeps): void {
-  const { monitor, requireReader, requireAdmin, onChange } = deps;
+  const { monitor, requireReader, requireAlertManager, requireAdmin, onChange } = deps;
 
   router.get(
     '/costs',
@@ -105,7 +107,7 @@ export function costRoutes(router: Router, deps: CostRoutesDeps): void {
 
   router.post(
     '/alerts/:id/acknowledge',
-    requireAdmin,
+    requireAlertManager,
     handle(async (req, res) => {
       const { key: _key, ...alert } = await monitor.acknowledgeAlert(String(req.params.id), actorOf(req));
       onChange();
@@ -115,7 +117,7 @@ export function costRoutes(router: Router, deps: CostRoutesDeps): void {
 
   router.post(
     '/alerts/:id/snooze',
-    requireAdmin,
+    requireAlertManager,
     handle(async (req, res) => {
       const { until } = req.body as { until: string };
       const { key: _key, ...alert } = await monitor.snoozeAlert(String(req.params.id), new Date(until));
@@ -126,7 +128,7 @@ export function costRoutes(router: Router, deps: CostRoutesDeps): void {
 
   router.post(
     '/alerts/:id/reopen',
-    requireAdmin,
+    requireAlertManager,
     handle(async (req, res) => {
       const { key: _key, ...alert } = await monitor.reopenAlert(String(req.params.id));
       onChange();
