@@ -24,6 +24,9 @@ yarn tsc
 step "lint"
 yarn lint:all
 
+step "start-up scripts"
+bash "$ROOT/scripts/tests/start-ports.test.sh"
+
 step "unit and integration tests"
 # without a running portal: tests that need one (PORTAL_URL) skip here and run against the portal below
 env -u PORTAL_URL yarn test

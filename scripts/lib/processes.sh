@@ -11,6 +11,44 @@ load_infra_env() {
   set -a; source "$STATE/infra.env"; set +a
 }
 
+# "node (pid 123: node src/index.ts)" for whoever listens on a TCP port, empty when the port is free.
+port_holder() { # port
+  local line pid
+  line=$(ss -Hltnp "sport = :$1" 2>/dev/null | head -n1)
+  [ -n "$line" ] || return 0
+  pid=$(grep -o 'pid=[0-9]*' <<<"$line" | head -n1 | cut -d= -f2)
+  if [ -n "$pid" ]; then
+    echo "pid $pid: $(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | cut -c1-120)"
+  else
+    echo "a process this user cannot see"
+  fi
+}
+
+# Refuses to start when a port the product needs is taken (an earlier ./idp start, say): its readiness checks would
+# otherwise be answered by the old processes. Names every holder at once.
+ensure_ports_free() {
+  local name dir port holder taken=()
+  while read -r name dir port; do
+    holder=$(port_holder "$port")
+    [ -z "$holder" ] || taken+=("  :$port ($name) is held by $holder")
+  done < <(platform_services; echo "portal portal $(portal_port)")
+  [ ${#taken[@]} -eq 0 ] && return 0
+  printf '\033[1;31m[idp]\033[0m cannot start: ports the product needs are in use\n' >&2
+  printf '%s\n' "${taken[@]}" >&2
+  die "stop those processes (an earlier ./idp start stops with Ctrl-C) and run this again"
+}
+
+portal_port() { local rest="${PORTAL_URL##*:}"; echo "${rest%%/*}"; }
+
+# The process answering on a port must be the one this script started (same process group), not an old one.
+assert_listener_is_ours() { # port name pid
+  local line pid pgid
+  line=$(ss -Hltnp "sport = :$1" 2>/dev/null | head -n1)
+  pid=$(grep -o 'pid=[0-9]*' <<<"$line" | head -n1 | cut -d= -f2)
+  pgid=$(ps -o pgid= -p "${pid:-0}" 2>/dev/null | tr -d ' ')
+  [ "$pgid" = "$3" ] || die "$2: :$1 is answered by $(port_holder "$1"), not by the process started here (pid $3); see $RUN_DIR"
+}
+
 wait_http() { # url name timeout_s pid
   local url="$1" name="$2" timeout="$3" pid="$4" deadline=$(( $(date +%s) + $3 ))
   until curl -fs -o /dev/null "$url"; do
@@ -55,6 +93,7 @@ start_product() {
   mkdir -p "$RUN_DIR"
   load_infra_env
   ensure_dev_keys
+  ensure_ports_free
   local name dir port pid
   while read -r name dir port; do
     log "starting $name on :$port"
@@ -63,7 +102,9 @@ start_product() {
     pid=$!; PRODUCT_PIDS+=("$pid"); echo "$pid" >"$RUN_DIR/$dir.pid"
   done < <(platform_services)
   while read -r name dir port; do
-    wait_http "http://127.0.0.1:$port/healthz" "$name" 120 "$(cat "$RUN_DIR/$dir.pid")"
+    pid=$(cat "$RUN_DIR/$dir.pid")
+    wait_http "http://127.0.0.1:$port/healthz" "$name" 120 "$pid"
+    assert_listener_is_ours "$port" "$name" "$pid"
   done < <(platform_services)
 
   log "starting the portal"
@@ -74,7 +115,17 @@ start_product() {
     </dev/null >"$RUN_DIR/portal.log" 2>&1) &
   PORTAL_PID=$!; PRODUCT_PIDS+=("$PORTAL_PID"); echo "$PORTAL_PID" >"$RUN_DIR/portal.pid"
   wait_http "$PORTAL_URL/healthcheck" portal 180 "$PORTAL_PID"
+  assert_listener_is_ours "$(portal_port)" portal "$PORTAL_PID"
   wait_catalog
+  seed_demo_data
+}
+
+# Demo data a newcomer can use at once; every seed is idempotent, so a second start adds nothing.
+seed_demo_data() {
+  log "seeding the demo product catalogue (idempotent)"
+  yarn workspace @platform/product-service seed "${DEMO_PRODUCTS:-300}" >"$RUN_DIR/seed-products.log" 2>&1 \
+    || die "seeding demo products failed; see $RUN_DIR/seed-products.log"
+  log "$(tail -n1 "$RUN_DIR/seed-products.log")"
 }
 
 # The portal answers before the catalog has processed its files; tests and users want the full catalog.

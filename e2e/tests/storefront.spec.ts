@@ -1,0 +1,48 @@
+import { expect, test } from '@playwright/test';
+import { randomUUID } from 'node:crypto';
+import { Storefront, watchOrdersTopic } from '../pages/storefront';
+
+// The product as ./idp start runs it (same processes, keys and config), used only through the gateway.
+test.describe('storefront journey', () => {
+  test('register, log in, browse, search, add to cart, check out (and retry), read the order, see its event', async ({ request }) => {
+    const orders = await watchOrdersTopic();
+    try {
+      const shop = new Storefront(request);
+      const shopper = await shop.register();
+      await shop.logIn(shopper.email, shopper.password);
+
+      const products = await shop.browse({ limit: '50' });
+      expect(products.length, 'the demo catalogue is seeded by ./idp start').toBeGreaterThan(0);
+      // a demo product ("Classic Tent 37"): its name is a phrase search finds
+      const product = products.find(p => p.stock >= 2 && /^[A-Z][a-z]+ [A-Za-z ]+ \d+$/.test(p.name));
+      expect(product, 'a product with stock').toBeDefined();
+
+      // search is fed from the `products` topic, so a product appears there shortly after it is written
+      await expect
+        .poll(async () => (await shop.search(`"${product!.name}"`)).map(hit => hit.id), { timeout: 30_000 })
+        .toContain(product!.id);
+
+      const cart = await shop.addToCart(product!.id, 2);
+      expect(cart.items).toEqual([expect.objectContaining({ productId: product!.id, quantity: 2 })]);
+
+      const key = `journey-${randomUUID()}`;
+      const placed = await shop.checkout(key);
+      expect(placed.status(), await placed.text()).toBe(201);
+      const order = await placed.json();
+      expect(order).toMatchObject({ userId: shopper.id, status: 'pending' });
+
+      const retried = await shop.checkout(key);
+      expect(retried.status(), 'a retry with the same key returns the original order').toBe(200);
+      expect((await retried.json()).id).toBe(order.id);
+
+      expect(await shop.order(order.id)).toMatchObject({ id: order.id, userId: shopper.id, total: order.total });
+
+      await expect.poll(() => orders.eventsFor(order.id).length, { timeout: 30_000 }).toBeGreaterThan(0);
+      const [event] = orders.eventsFor(order.id);
+      expect(event.key).toBe(order.id);
+      expect(event.value).toMatchObject({ orderId: order.id, userId: shopper.id, status: 'pending', total: order.total });
+    } finally {
+      await orders.close();
+    }
+  });
+});
