@@ -14,7 +14,16 @@ describe('parseArgs', () => {
   it('defaults `up` and `down` to every server, in a stable order', () => {
     expect(parseArgs(['up'])).toEqual({
       kind: 'up',
-      names: ['postgres', 'redis', 'kafka', 'mongodb', 'mlflow', 'prometheus'],
+      names: [
+        'postgres',
+        'redis',
+        'kafka',
+        'mongodb',
+        'mlflow',
+        'prometheus',
+        's3',
+        'azurite',
+      ],
     });
     expect(parseArgs(['down', 'redis', 'redis', 'kafka'])).toEqual({
       kind: 'down',

@@ -9,6 +9,8 @@ export const SERVER_NAMES = [
   'mongodb',
   'mlflow',
   'prometheus',
+  's3',
+  'azurite',
 ] as const;
 export type ServerName = (typeof SERVER_NAMES)[number];
 
@@ -42,7 +44,7 @@ function pinned(file: string, pattern: RegExp): string {
   return match[1];
 }
 
-/** The six servers of `yarn infra`: the single source of versions and ports (the compose file is tested against it). */
+/** The servers of `yarn infra`: the single source of versions and ports (the compose file is tested against it). */
 export function serverDefinitions(
   repoRoot: string = findRepoRoot(),
 ): Record<ServerName, ServerDefinition> {
@@ -58,6 +60,14 @@ export function serverDefinitions(
   const mlflowVersion = pinned(
     path.join(local, 'mlflow', 'requirements.txt'),
     /^mlflow==(\S+)$/m,
+  );
+  const versitygwVersion = pinned(
+    path.join(local, 'versitygw', 'go.mod'),
+    /github\.com\/versity\/versitygw v(\d+\.\d+\.\d+)/,
+  );
+  const azuriteVersion = pinned(
+    path.join(local, 'azurite', 'package.json'),
+    /"azurite": "(\d+\.\d+\.\d+)"/,
   );
   return {
     postgres: {
@@ -112,6 +122,23 @@ export function serverDefinitions(
       source: 'Debian package prometheus (bookworm: Prometheus 2.42)',
       ports: { main: { default: 9090, env: 'INFRA_PROMETHEUS_PORT' } },
       image: 'prom/prometheus:v2.42.0',
+    },
+    s3: {
+      name: 's3',
+      product: 'Versity S3 Gateway (S3 API, POSIX backend)',
+      version: versitygwVersion,
+      source:
+        'Go module github.com/versity/versitygw via infra/local/versitygw/go.mod',
+      ports: { main: { default: 7070, env: 'INFRA_S3_PORT' } },
+      image: `versity/versitygw:v${versitygwVersion}`,
+    },
+    azurite: {
+      name: 'azurite',
+      product: 'Azurite (Azure Storage emulator, Blob service)',
+      version: azuriteVersion,
+      source: 'npm azurite via infra/local/azurite/package-lock.json',
+      ports: { main: { default: 10000, env: 'INFRA_AZURITE_PORT' } },
+      image: `mcr.microsoft.com/azure-storage/azurite:${azuriteVersion}`,
     },
   };
 }

@@ -1,7 +1,21 @@
 import fs from 'node:fs';
 import { infraEnvFile } from './paths';
 
-/** Parses `KEY=value` lines; `#` starts a comment line. Values are taken verbatim (no quoting). */
+/** Values a POSIX shell reads literally without quotes. */
+const SHELL_SAFE = /^[\w@%+=:,./-]*$/;
+
+/**
+ * Single-quotes a value a shell would otherwise split or interpret (a connection string's `;`):
+ * `scripts/lib/processes.sh` sources the env file.
+ */
+function quoteValue(key: string, value: string): string {
+  if (SHELL_SAFE.test(value)) return value;
+  if (value.includes("'") || value.includes('\n'))
+    throw new Error(`${key}: a value with ' or a newline cannot be written`);
+  return `'${value}'`;
+}
+
+/** Parses `KEY=value` and `KEY='value'` lines; `#` starts a comment line. Values are otherwise taken verbatim. */
 export function parseEnvFile(text: string): Record<string, string> {
   const values: Record<string, string> = {};
   for (const rawLine of text.split('\n')) {
@@ -9,7 +23,10 @@ export function parseEnvFile(text: string): Record<string, string> {
     if (!line || line.startsWith('#')) continue;
     const eq = line.indexOf('=');
     if (eq <= 0) continue;
-    values[line.slice(0, eq).trim()] = line.slice(eq + 1).trim();
+    const value = line.slice(eq + 1).trim();
+    const quoted =
+      value.length >= 2 && value.startsWith("'") && value.endsWith("'");
+    values[line.slice(0, eq).trim()] = quoted ? value.slice(1, -1) : value;
   }
   return values;
 }
@@ -20,7 +37,7 @@ export function formatEnvFile(
 ): string {
   const lines = header.split('\n').map(l => `# ${l}`);
   for (const [key, value] of Object.entries(values))
-    lines.push(`${key}=${value}`);
+    lines.push(`${key}=${quoteValue(key, value)}`);
   return `${lines.join('\n')}\n`;
 }
 

@@ -271,7 +271,7 @@ export class Infra {
       for (const [key, port] of Object.entries(ctx.ports)) {
         const holder = findPortHolder(port);
         if (!holder) continue;
-        const otherCheckout = /(\S+)\/\.state\/infra\/([a-z]+)\//.exec(
+        const otherCheckout = /(\S+)\/\.state\/infra\/([a-z0-9]+)\//.exec(
           holder.command ?? '',
         );
         const ours = holder.command?.includes(ctx.dir) ?? false;

@@ -1,4 +1,5 @@
 import type { ServerName } from '../definitions';
+import { azuriteDriver } from './azurite';
 import { ferretdbDriver } from './ferretdb';
 import { kafkaDriver } from './kafka';
 import { mlflowDriver } from './mlflow';
@@ -6,6 +7,7 @@ import { postgresDriver } from './postgres';
 import { prometheusDriver } from './prometheus';
 import { redisDriver } from './redis';
 import type { ServerDriver } from './types';
+import { versitygwDriver } from './versitygw';
 
 export const drivers: Record<ServerName, ServerDriver> = {
   postgres: postgresDriver,
@@ -14,6 +16,8 @@ export const drivers: Record<ServerName, ServerDriver> = {
   mongodb: ferretdbDriver,
   mlflow: mlflowDriver,
   prometheus: prometheusDriver,
+  s3: versitygwDriver,
+  azurite: azuriteDriver,
 };
 
 export type { ServerContext, ServerDriver } from './types';
