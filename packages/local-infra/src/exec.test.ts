@@ -27,6 +27,23 @@ describe('lastLine', () => {
     );
   });
 
+  it("finds npm's and go's causes above their trailers", () => {
+    const npm = [
+      'npm error code ETARGET',
+      'npm error notarget No matching version found for azurite@3.0.99.',
+      "npm error notarget In most cases you or one of your dependencies are requesting a package version that doesn't exist.",
+      'npm error A complete log of this run can be found in: /root/.npm/_logs/x-debug-0.log',
+    ].join('\n');
+    expect(lastLine(npm)).toBe(
+      'npm error notarget No matching version found for azurite@3.0.99.',
+    );
+    const go = [
+      'missing go.sum entry for module providing package github.com/versity/versitygw/cmd/versitygw; to add:',
+      '\tgo mod download github.com/versity/versitygw',
+    ].join('\n');
+    expect(lastLine(go)).toMatch(/^missing go\.sum entry/);
+  });
+
   it('falls back to the last line when nothing looks like an error', () => {
     expect(lastLine('one\ntwo\n\n')).toBe('two');
     expect(lastLine('')).toBe('(no output)');

@@ -80,7 +80,7 @@ function commandName(file: string, args: string[]): string {
 
 /** Trailing advice that tools print after the actual error. */
 const BOILERPLATE =
-  /^\[ERROR\] \[Help \d+\]|Re-run Maven|full stack trace|For more information|^\[ERROR\]$|^\[notice\]/;
+  /^\[ERROR\] \[Help \d+\]|Re-run Maven|full stack trace|For more information|^\[ERROR\]$|^\[notice\]|A complete log of this run|In most cases you or one of your dependencies/;
 
 /** The last line that says something, stripped of terminal colour codes. */
 export function lastLine(output: string): string {
@@ -93,7 +93,9 @@ export function lastLine(output: string): string {
   const errorLine = [...lines]
     .reverse()
     .find(line =>
-      /error|fail|cannot|unable|not found|denied|exception:|panic/i.test(line),
+      /error|fail|cannot|unable|not found|missing|denied|exception:|panic/i.test(
+        line,
+      ),
     );
   return (errorLine ?? lines[lines.length - 1] ?? '(no output)').slice(0, 300);
 }

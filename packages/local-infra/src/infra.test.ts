@@ -116,6 +116,57 @@ describe('Infra.up failures', () => {
     expect(processesMentioning(scratch)).toEqual([]);
   }, 120_000);
 
+  it.each([
+    {
+      name: 's3' as const,
+      pin: ['versitygw', 'go.mod'],
+      edit: (text: string) =>
+        text.replace(
+          'github.com/versity/versitygw v1.8.0',
+          'github.com/versity/versitygw v1.8.99',
+        ),
+      cause:
+        /^s3: install failed: `go build` exited with 1: missing go\.sum entry for module providing package github\.com\/versity\/versitygw\/cmd\/versitygw/,
+    },
+    {
+      name: 'azurite' as const,
+      pin: ['azurite', 'package.json'],
+      edit: (text: string) =>
+        text.replace(/"azurite": "[^"]+"/, '"azurite": "3.0.99"'),
+      cause:
+        /^azurite: install failed: `npm ci` exited with 1: npm error notarget No matching version found for azurite@3\.0\.99/,
+    },
+  ])(
+    '$name: a failed install leaves no partial install or process behind',
+    async ({ name, pin, edit, cause }) => {
+      const repoRoot = path.join(scratch, 'repo');
+      fs.cpSync(
+        path.join(findRepoRoot(), 'infra', 'local'),
+        path.join(repoRoot, 'infra', 'local'),
+        { recursive: true },
+      );
+      const file = path.join(repoRoot, 'infra', 'local', ...pin);
+      fs.writeFileSync(file, edit(fs.readFileSync(file, 'utf8')));
+      const infra = new Infra({
+        repoRoot,
+        stateDir: path.join(scratch, 'state'),
+        env: {
+          INFRA_S3_PORT: String(await freePort()),
+          INFRA_AZURITE_PORT: String(await freePort()),
+        },
+        out: line => lines.push(line),
+      });
+      const error = await failure(infra.up([name]));
+      expect(error).toBeInstanceOf(InfraError);
+      expect(error.message).toMatch(cause);
+      expect(error.message).not.toContain('\n');
+      const serverDir = path.join(scratch, 'state', 'infra', name);
+      expect(fs.readdirSync(serverDir)).toEqual(['log']);
+      expect(processesMentioning(scratch)).toEqual([]);
+    },
+    120_000,
+  );
+
   it("in CI, takes a port over from another checkout's server of the same kind; otherwise names that checkout", async () => {
     const port = String(await freePort());
     const other = new Infra({
