@@ -86,13 +86,13 @@ describe('cost backend plugin against the cost monitoring service', () => {
     expect(fresh.body.total).toBe(4);
   });
 
-  it('passes the service problem for an unknown service through as a 400 problem', async () => {
+  it('passes the service problem for an unknown service through as its 422 problem', async () => {
     const server = await startPortal(cost.url);
     const response = await request(server)
       .get('/api/cost/costs/daily')
       .query({ from: '2026-11-01', to: '2026-11-02', service: 'payments-service' })
       .set('authorization', asUser)
-      .expect(400);
+      .expect(422);
     expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(response.body.errors).toEqual([{ parameter: 'service', message: 'unknown service payments-service' }]);
   });

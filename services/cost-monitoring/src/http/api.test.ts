@@ -69,15 +69,15 @@ describe('cost API over HTTP (contract cost-api)', () => {
     expect(metrics.text).toMatch(/cost_open_alerts\{kind="day-over-day",service="cost-monitoring-service"\} \d/);
   });
 
-  it('rejects an unknown service with a 400 problem naming the parameter', async () => {
-    const response = await http.get('/costs').query({ from: '2026-11-01', to: '2026-11-10', service: 'payments-service' }).expect(400);
+  it('rejects an unknown service with the documented 422 problem naming the parameter', async () => {
+    const response = await http.get('/costs').query({ from: '2026-11-01', to: '2026-11-10', service: 'payments-service' }).expect(422);
     conforms(response);
     expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
-    expect(response.body).toMatchObject({ status: 400, errors: [{ parameter: 'service', message: 'unknown service payments-service' }] });
+    expect(response.body).toMatchObject({ status: 422, errors: [{ parameter: 'service', message: 'unknown service payments-service' }] });
   });
 
-  it('rejects an inverted period with a 400 problem', async () => {
-    const response = await http.get('/costs/daily').query({ from: '2026-11-10', to: '2026-11-01' }).expect(400);
+  it('rejects an inverted period with the documented 422 problem', async () => {
+    const response = await http.get('/costs/daily').query({ from: '2026-11-10', to: '2026-11-01' }).expect(422);
     conforms(response);
     expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(response.body.errors).toEqual([{ parameter: 'to', message: 'must not be before from (2026-11-10)' }]);
@@ -158,7 +158,7 @@ describe('cost API over HTTP (contract cost-api)', () => {
     const after = await http.get('/alerts').query({ status: 'open' }).expect(200);
     expect(after.body.items.map((a: { id: string }) => a.id)).not.toContain(first.id);
 
-    await http.post(`/alerts/${second.id}/snooze`).send({ until: '2020-01-01T00:00:00Z' }).expect(400);
+    await http.post(`/alerts/${second.id}/snooze`).send({ until: '2020-01-01T00:00:00Z' }).expect(422);
     const until = new Date(Date.now() + 86_400_000).toISOString();
     const snoozed = await http.post(`/alerts/${second.id}/snooze`).send({ until }).expect(200);
     conforms(snoozed);

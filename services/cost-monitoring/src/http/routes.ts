@@ -29,7 +29,8 @@ const period = (req: Request) => ({ from: text(req, 'from') ?? '', to: text(req,
 
 /** Maps the cost domain's errors to RFC 9457 problems; anything else is the kit's 500. */
 function toProblem(error: unknown): unknown {
-  if (error instanceof InvalidQueryError) return problems.badRequest(error.message, error.errors);
+  // input its schemas allow, refused by a rule they cannot express: the contract's RuleViolated 422
+  if (error instanceof InvalidQueryError) return problems.unprocessable(error.message, error.errors);
   if (error instanceof AlertNotFoundError) return problems.notFound(error.message);
   if (error instanceof AlertStateError) return problems.conflict(error.message);
   if (error instanceof FocusFileRejectedError) {

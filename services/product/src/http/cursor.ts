@@ -22,9 +22,10 @@ export function decodeCursor(cursor: string): string {
     )
       return parsed.after;
   } catch {
-    // Falls through to the 400 below: a cursor we did not issue.
+    // Falls through to the 422 below: a cursor we did not issue.
   }
-  throw problems.badRequest('cursor is not one this service issued', [
+  // a string the contract allows, refused by a rule it cannot express (only cursors this service issued)
+  throw problems.unprocessable('cursor is not one this service issued', [
     {
       parameter: 'cursor',
       message: 'invalid cursor; use nextCursor from a previous page',

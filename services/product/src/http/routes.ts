@@ -57,7 +57,7 @@ function listQuery(req: Request) {
   const minPrice = numberParam(req, 'minPrice');
   const maxPrice = numberParam(req, 'maxPrice');
   if (minPrice !== undefined && maxPrice !== undefined && maxPrice < minPrice) {
-    throw problems.badRequest('maxPrice must not be below minPrice', [
+    throw problems.unprocessable('maxPrice must not be below minPrice', [
       { parameter: 'maxPrice', message: 'must not be below minPrice' },
     ]);
   }

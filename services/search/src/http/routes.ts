@@ -46,7 +46,8 @@ export function searchQuery(req: Request): SearchQuery {
   const minPrice = numberParam(req, 'minPrice');
   const maxPrice = numberParam(req, 'maxPrice');
   if (minPrice !== undefined && maxPrice !== undefined && maxPrice < minPrice) {
-    throw problems.badRequest('maxPrice must not be below minPrice', [
+    // numbers the contract allows, refused by a rule it cannot express: its documented 422
+    throw problems.unprocessable('maxPrice must not be below minPrice', [
       { parameter: 'maxPrice', message: 'must not be below minPrice' },
     ]);
   }
