@@ -14,6 +14,7 @@ describe('route table', () => {
     expect(access('/products', 'GET')).toBe('public');
     expect(access('/products', 'DELETE')).toBe('protected');
     expect(access('/search', 'GET')).toBe('public');
+    expect(access('/events', 'POST')).toBe('public');
     for (const prefix of ['/cart', '/checkout', '/orders', '/events', '/recommendations']) expect(access(prefix, 'GET')).toBe('protected');
     expect(byPrefix['/search'].upstream).toEqual({ name: 'search-service', url: 'http://search.internal:80' });
     expect(byPrefix['/products'].upstream.url).toBe('http://127.0.0.1:3002');
