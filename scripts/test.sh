@@ -39,6 +39,9 @@ trap stop_product EXIT
 start_product
 yarn test:e2e
 
+step "contract fuzzing (schemathesis)"
+bash "$ROOT/tools/install-python-tools.sh"; bash "$ROOT/tools/fuzz/run-contract-fuzz.sh"
+
 step "service template end-to-end (through the portal's API)"
 PORTAL_URL="$PORTAL_URL" yarn workspace @internal/plugin-scaffolder-backend-module-local-git test --runInBand src/e2e.test.ts
 
