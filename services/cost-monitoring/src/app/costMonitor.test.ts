@@ -9,6 +9,9 @@ import { CostMonitor } from './costMonitor';
 import { InvalidQueryError } from './errors';
 import { EMBEDDED_SOURCE, importEmbeddedDataset, pollSource } from './imports';
 
+// each test that creates its own database and imports the dataset takes seconds on a loaded CI machine
+jest.setTimeout(30_000);
+
 const endDay = '2026-11-23';
 const settings = {
   currency: 'USD',
