@@ -191,12 +191,12 @@ describe('POST /events', () => {
     expect(viewLetter.value.error.errors).toHaveLength(2);
   });
 
-  it('answers 400 with per-index errors when every event of a batch is invalid, and still dead-letters them', async () => {
+  it('answers 422 with per-index errors when every event of a batch is invalid, and still dead-letters them', async () => {
     const bad = event({ type: 'purchase', productId: 'not valid!' });
     const response = await harness.post({
       events: [bad, event({ type: 'hover', sessionId: '' })],
     });
-    expect(response.status).toBe(400);
+    expect(response.status).toBe(422);
     const body = await expectContract('POST', response);
     expect(body.rejected.map((r: { index: number }) => r.index)).toEqual([
       0, 1,

@@ -79,8 +79,9 @@ export function eventRoutes(router: Router, deps: EventRoutesDeps): void {
     }
 
     const rejected = rejectedInBody(result.rejected);
+    // the envelope matched the contract, so refusing it is the documented 422, not the kit's 400
     if (result.eventIds.length === 0) {
-      throw new HttpError(400, 'Bad Request', {
+      throw new HttpError(422, 'Unprocessable Content', {
         detail: `None of the ${candidates.length} events is valid; nothing was accepted.`,
         errors: rejected.flatMap(r => r.errors),
         extensions: { rejected },
