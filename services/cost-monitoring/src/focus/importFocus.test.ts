@@ -107,6 +107,14 @@ describe('importFocusCsv', () => {
     expect(error.problems[0].message).toMatch(/^malformed CSV: Invalid Record Length/);
   });
 
+  it('names the column of a malformed header by its position, as the contract wants a string', () => {
+    const error = rejection(() => importFocusCsv('BilledCost,x"y\n', options));
+    expect(error.problems[0]).toMatchObject({ row: 1, field: expect.any(String) });
+    expect(error.problems[0].message).toMatch(/^malformed CSV: /);
+    const quoted = rejection(() => importFocusCsv('"a"b,c\n', options));
+    expect(quoted.problems[0]).toMatchObject({ field: 'column 1' });
+  });
+
   it('rejects Tags that are not a JSON object', () => {
     const csv = validCsv.replace(tag('recommendation-service'), '"[1,2]"');
     const error = rejection(() => importFocusCsv(csv, options));

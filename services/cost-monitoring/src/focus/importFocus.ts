@@ -61,12 +61,15 @@ export function importFocusCsv(content: string | Buffer, options: FocusImportOpt
       info: true,
     });
   } catch (error) {
-    const csvError = error as { message: string; records?: number; lines?: number; column?: string };
+    // csv-parse names the column once the header is known, else gives its 0-based index
+    const csvError = error as { message: string; records?: number; lines?: number; column?: string | number };
+    const column = csvError.column;
     throw new FocusFileRejectedError([
       {
         row: (csvError.records ?? 0) + 1,
         line: csvError.lines,
-        field: csvError.column ?? '(record)',
+        field:
+          typeof column === 'number' ? (header[column] ?? `column ${column + 1}`) : column ?? '(record)',
         message: `malformed CSV: ${csvError.message}`,
       },
     ]);
