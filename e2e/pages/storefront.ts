@@ -56,6 +56,14 @@ export class Storefront {
     return this.request.post(this.url('/checkout'), { headers: this.headers({ 'Idempotency-Key': idempotencyKey }) });
   }
 
+  /** POST /events through the gateway; signed in when logged in, else anonymous with the event's sessionId. */
+  async track(events: Array<Record<string, unknown>>, options: { anonymous?: boolean } = {}): Promise<{ accepted: number; eventIds: string[] }> {
+    const headers = options.anonymous ? {} : this.headers();
+    const response = await this.request.post(this.url('/events'), { data: { events }, headers });
+    await expectStatus(response, 202);
+    return response.json();
+  }
+
   async order(id: string): Promise<{ id: string; userId: string; status: string; total: number; items: unknown[] }> {
     const response = await this.request.get(this.url(`/orders/${id}`), { headers: this.headers() });
     await expectStatus(response, 200);
@@ -68,24 +76,33 @@ async function expectStatus(response: APIResponse, status: number): Promise<void
   expect(response.status(), `${response.url()} answered: ${await response.text()}`).toBe(status);
 }
 
-/** An independent reader of the `orders` topic: its own consumer group, from the first offset. */
-export async function watchOrdersTopic() {
+/** An independent reader of topics: its own consumer group, reading what is written from now on. */
+export async function watchTopics(topics: string[]) {
   const kafka = new Kafka({
     clientId: 'storefront-journey',
     brokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','),
     logLevel: logLevel.NOTHING,
   });
   const consumer = kafka.consumer({ groupId: `storefront-journey-${randomUUID()}` });
-  const seen: Array<{ key: string; value: Record<string, unknown> }> = [];
+  const seen: Array<{ topic: string; key: string; value: Record<string, unknown> }> = [];
+  // the ends of the topics now: the reader starts there instead of reading everything earlier runs left
+  const admin = kafka.admin();
+  await admin.connect();
+  const ends = await Promise.all(topics.map(async topic => ({ topic, partitions: await admin.fetchTopicOffsets(topic) })));
+  await admin.disconnect();
   await consumer.connect();
-  await consumer.subscribe({ topic: 'orders', fromBeginning: true });
+  await consumer.subscribe({ topics, fromBeginning: true });
   await consumer.run({
-    eachMessage: async ({ message }) => {
-      seen.push({ key: message.key?.toString() ?? '', value: JSON.parse(message.value?.toString() ?? 'null') });
+    eachMessage: async ({ topic, message }) => {
+      seen.push({ topic, key: message.key?.toString() ?? '', value: JSON.parse(message.value?.toString() ?? 'null') });
     },
   });
+  for (const { topic, partitions } of ends) {
+    for (const { partition, offset } of partitions) consumer.seek({ topic, partition, offset });
+  }
   return {
-    eventsFor: (orderId: string) => seen.filter(m => m.value?.orderId === orderId),
+    ordersFor: (orderId: string) => seen.filter(m => m.topic === 'orders' && m.value?.orderId === orderId),
+    trackedEvent: (eventId: string) => seen.find(m => m.topic.startsWith('events.') && m.value?.eventId === eventId),
     close: () => consumer.disconnect(),
   };
 }

@@ -1,11 +1,11 @@
 import { expect, test } from '@playwright/test';
 import { randomUUID } from 'node:crypto';
-import { Storefront, watchOrdersTopic } from '../pages/storefront';
+import { Storefront, watchTopics } from '../pages/storefront';
 
 // The product as ./idp start runs it (same processes, keys and config), used only through the gateway.
 test.describe('storefront journey', () => {
-  test('register, log in, browse, search, add to cart, check out (and retry), read the order, see its event', async ({ request }) => {
-    const orders = await watchOrdersTopic();
+  test('register, log in, browse, search, track, add to cart, check out (and retry), read the order, see the events', async ({ request }) => {
+    const topics = await watchTopics(['orders', 'events.view', 'events.click']);
     try {
       const shop = new Storefront(request);
       const shopper = await shop.register();
@@ -22,6 +22,19 @@ test.describe('storefront journey', () => {
         .poll(async () => (await shop.search(`"${product!.name}"`)).map(hit => hit.id), { timeout: 30_000 })
         .toContain(product!.id);
 
+      // what the storefront reports as the shopper browses: a signed-in view and click, and an anonymous view
+      const sessionId = `s-${randomUUID()}`;
+      const ts = new Date().toISOString();
+      const tracked = await shop.track([
+        { sessionId, type: 'view', productId: product!.id, ts, meta: { page: 'search' } },
+        { sessionId, type: 'click', productId: product!.id, ts, meta: { position: 1 } },
+      ]);
+      expect(tracked.accepted).toBe(2);
+      const anonymous = await new Storefront(request).track(
+        [{ sessionId: `s-${randomUUID()}`, type: 'view', productId: product!.id, ts, meta: {} }],
+        { anonymous: true },
+      );
+
       const cart = await shop.addToCart(product!.id, 2);
       expect(cart.items).toEqual([expect.objectContaining({ productId: product!.id, quantity: 2 })]);
 
@@ -37,12 +50,22 @@ test.describe('storefront journey', () => {
 
       expect(await shop.order(order.id)).toMatchObject({ id: order.id, userId: shopper.id, total: order.total });
 
-      await expect.poll(() => orders.eventsFor(order.id).length, { timeout: 30_000 }).toBeGreaterThan(0);
-      const [event] = orders.eventsFor(order.id);
+      await expect.poll(() => topics.ordersFor(order.id).length, { timeout: 30_000 }).toBeGreaterThan(0);
+      const [event] = topics.ordersFor(order.id);
       expect(event.key).toBe(order.id);
       expect(event.value).toMatchObject({ orderId: order.id, userId: shopper.id, status: 'pending', total: order.total });
+
+      // every acknowledged interaction is on its topic, keyed by the user (or the session when anonymous)
+      const [viewId, clickId] = tracked.eventIds;
+      await expect.poll(() => [viewId, clickId, anonymous.eventIds[0]].map(id => topics.trackedEvent(id)?.topic)).toEqual([
+        'events.view',
+        'events.click',
+        'events.view',
+      ]);
+      expect(topics.trackedEvent(viewId)).toMatchObject({ key: shopper.id, value: { userId: shopper.id, sessionId, productId: product!.id } });
+      expect(topics.trackedEvent(anonymous.eventIds[0])?.value).toMatchObject({ userId: null });
     } finally {
-      await orders.close();
+      await topics.close();
     }
   });
 });
