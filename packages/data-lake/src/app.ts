@@ -51,6 +51,7 @@ export async function createDataLakeSinkService(
         kafka: createKafka({ brokers: config.KAFKA_BROKERS, clientId: 'data-lake-sink', logger }),
         groupId: config.LAKE_CONSUMER_GROUP,
         topics: eventTopics(config.EVENTS_TOPIC_PREFIX),
+        topicPartitions: config.EVENTS_TOPIC_PARTITIONS,
         stores: [s3, azure],
         writer,
         rolling: {

@@ -13,6 +13,8 @@ export const dataLakeSinkConfigSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9._-]+$/)
     .default('events'),
+  /** partitions of an events topic the sink creates when it is missing (event-tracking-service's default too) */
+  EVENTS_TOPIC_PARTITIONS: z.coerce.number().int().positive().default(6),
   LAKE_CONSUMER_GROUP: z.string().min(1).default('data-lake-sink'),
   S3_ENDPOINT: z.string().url().optional(),
   S3_REGION: z.string().min(1).default('us-east-1'),

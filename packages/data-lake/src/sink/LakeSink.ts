@@ -8,6 +8,7 @@ import {
   CommitOffset,
   ConsumedMessage,
   createBatchConsumer,
+  ensureTopics,
 } from '@platform/service-kit';
 import { HourPartition, hourEndMillis, hourPartitionOf, objectKey, parseObjectKey, partitionPrefix } from '../layout';
 import { ParquetWriter } from '../parquet';
@@ -20,6 +21,8 @@ export interface LakeSinkOptions {
   kafka: Kafka;
   groupId: string;
   topics: string[];
+  /** partitions of a topic the sink creates because it is missing (as event-tracking-service creates them) */
+  topicPartitions: number;
   /** the canonical store (S3) first, then the replica (Azure Blob Storage); a file is durable once in all */
   stores: LakeStore[];
   writer: ParquetWriter;
@@ -152,6 +155,14 @@ export class LakeSink {
   async start(): Promise<void> {
     // a store that is down at start is created later, before its first use: its outage is retried like any other
     await Promise.all(this.options.stores.map(store => this.ensure(store).catch(() => undefined)));
+    const { kafka, topics, topicPartitions } = this.options;
+    await ensureTopics(
+      kafka,
+      topics.flatMap(topic => [
+        { topic, numPartitions: topicPartitions },
+        { topic: `${topic}.dlq`, numPartitions: 1 },
+      ]),
+    );
     await this.consumer.start();
     this.running = true;
     this.timer = setInterval(() => void this.closeDueFiles(), this.options.checkIntervalMs);
