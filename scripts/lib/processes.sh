@@ -31,7 +31,7 @@ ensure_ports_free() {
   while read -r name dir port; do
     holder=$(port_holder "$port")
     [ -z "$holder" ] || taken+=("  :$port ($name) is held by $holder")
-  done < <(platform_services; echo "portal portal $(portal_port)")
+  done < <(platform_services; platform_workers | awk '{print $1, $4, $3}'; echo "portal portal $(portal_port)")
   [ ${#taken[@]} -eq 0 ] && return 0
   printf '\033[1;31m[idp]\033[0m cannot start: ports the product needs are in use\n' >&2
   printf '%s\n' "${taken[@]}" >&2
@@ -74,6 +74,14 @@ platform_services() { # prints "<package name> <dir> <port>"
   done
 }
 
+# Platform processes that are not services/ APIs but run beside them, each with /healthz and /metrics on its port:
+# "<package name> <script> <port> <log name>". The data lake sink writes the event topics to S3 and Azure Blob.
+PLATFORM_WORKERS=(
+  "@platform/data-lake sink 3013 data-lake-sink"
+)
+
+platform_workers() { printf '%s\n' "${PLATFORM_WORKERS[@]}"; } # prints "<package name> <script> <port> <log name>"
+
 # One local Ed25519 signing key (never committed): the user service signs access tokens with it, checkout signs
 # its service tokens with it, and verifiers fetch the public half from the user service's JWKS.
 # Deployments give each signer its own key from the secret store instead.
@@ -101,11 +109,17 @@ start_product() {
     PORT="$port" setsid yarn workspace "$name" start </dev/null >"$RUN_DIR/$dir.log" 2>&1 &
     pid=$!; PRODUCT_PIDS+=("$pid"); echo "$pid" >"$RUN_DIR/$dir.pid"
   done < <(platform_services)
+  local script
+  while read -r name script port dir; do
+    log "starting $name ($script) on :$port"
+    PORT="$port" setsid yarn workspace "$name" "$script" </dev/null >"$RUN_DIR/$dir.log" 2>&1 &
+    pid=$!; PRODUCT_PIDS+=("$pid"); echo "$pid" >"$RUN_DIR/$dir.pid"
+  done < <(platform_workers)
   while read -r name dir port; do
     pid=$(cat "$RUN_DIR/$dir.pid")
     wait_http "http://127.0.0.1:$port/healthz" "$name" 120 "$pid"
     assert_listener_is_ours "$port" "$name" "$pid"
-  done < <(platform_services)
+  done < <(platform_services; platform_workers | awk '{print $1, $4, $3}')
 
   log "starting the portal"
   # One process: the backend, run from source through Backstage's own SWC transform, serves the built frontend.
