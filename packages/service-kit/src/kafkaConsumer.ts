@@ -355,7 +355,7 @@ export function createBatchConsumer<V = unknown>(options: BatchConsumerOptions<V
     setLag(messages[0].offset);
     const size = options.maxBatchSize ?? messages.length;
     for (let start = 0; start < messages.length; start += size) {
-      if (!isRunning() || isStale()) return;
+      if (stopping || !isRunning() || isStale()) return;
       const slice = messages.slice(start, start + size);
       const last = start + size >= messages.length;
       // the last slice commits past any control records that end the fetched batch
@@ -363,7 +363,8 @@ export function createBatchConsumer<V = unknown>(options: BatchConsumerOptions<V
       const outcome = await handleSlice(batch, slice, commitOffset, payload);
       if (outcome === 'interrupted') return;
       resolveOffset(slice[slice.length - 1].offset);
-      if (outcome === 'done') await consumer.commitOffsets([commitOffset]);
+      // through the batch's own commit: consumer.commitOffsets skips silently once stop() has begun
+      if (outcome === 'done') await payload.commitOffsetsIfNecessary({ topics: [{ topic, partitions: [{ partition, offset: commitOffset.offset }] }] });
       setLag(commitOffset.offset);
       await payload.heartbeat();
     }

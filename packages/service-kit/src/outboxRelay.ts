@@ -113,6 +113,7 @@ export function createOutboxRelay<T, Tx = undefined>(options: OutboxRelayOptions
         failures += 1;
         logger.warn({ err: error, failures }, 'outbox relay pass failed; will retry');
       }
+      if (!running) break;
       if (published === batchSize) continue;
       await idle(failures ? backoffDelay(failures, backoff) : pollIntervalMs);
     }
