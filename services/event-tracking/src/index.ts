@@ -8,6 +8,7 @@ export { loadEventTrackingConfig, eventTrackingConfigSchema } from './config';
 export type { EventTrackingConfig } from './config';
 export type { TrackedEvent, DeadLetter, EventType } from './events/model';
 export { EVENT_TYPES } from './events/model';
+export { eventMetrics } from './events/eventMetrics';
 
 async function main(): Promise<void> {
   const app = await createEventTrackingService(loadEventTrackingConfig());
