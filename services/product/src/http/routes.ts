@@ -61,7 +61,7 @@ function listQuery(req: Request) {
       { parameter: 'maxPrice', message: 'must not be below minPrice' },
     ]);
   }
-  // `tags=a,b` (style form, explode false): split on commas whether or not the validator made it an array.
+  // `tags=a,b`: the contract's pattern has checked the comma-separated string; a repeated `tags` is split the same way
   const rawTags = req.query.tags;
   const tags = (Array.isArray(rawTags) ? rawTags : [rawTags])
     .filter((tag): tag is string => typeof tag === 'string')
