@@ -3,7 +3,8 @@
 # Needs the running product (./idp start, or ./idp test's portal section) and the venv of tools/install-python-tools.sh.
 #   tools/fuzz/run-contract-fuzz.sh [service dir...]     e.g. tools/fuzz/run-contract-fuzz.sh cost-monitoring
 # Base URLs: FUZZ_URL_<DIR> (FUZZ_URL_CART_CHECKOUT=http://127.0.0.1:4106), else 127.0.0.1:<SERVICE_PORTS port>.
-# Volume: FUZZ_MAX_EXAMPLES (default 25) per operation and phase, FUZZ_SEED (default 20261201).
+# Volume: FUZZ_MAX_EXAMPLES (default 25) per operation and phase (plan.ts's BUDGETS give a few fewer), FUZZ_SEED
+# (default 20261201). Products the run creates are deleted afterwards, changed ones restored (tools/fuzz/demo-data.ts).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 source "$ROOT/scripts/lib/bootstrap.sh"
@@ -21,8 +22,15 @@ services="$(platform_services)"
 if [ $# -gt 0 ]; then
   services="$(printf '%s\n' "$services" | awk -v want=" $* " 'index(want, " " $2 " ") || $2 == "user"')"
 fi
-plan="$(printf '%s\n' "$services" | FUZZ_OUT_DIR="$out" "$ROOT/node_modules/.bin/tsx" "$ROOT/tools/fuzz/plan.ts")" ||
+plan="$(printf '%s\n' "$services" | FUZZ_OUT_DIR="$out" FUZZ_MAX_EXAMPLES="$max_examples" "$ROOT/node_modules/.bin/tsx" "$ROOT/tools/fuzz/plan.ts")" ||
   die "contract fuzzing: could not plan the run (are the services up?)"
+
+# the run writes through the APIs: remember the product catalogue, to give the demo data back afterwards
+product_url="$(awk '$1 == "product" { print $3 }' <<<"$plan")"
+if [ -n "$product_url" ]; then
+  "$ROOT/node_modules/.bin/tsx" "$ROOT/tools/fuzz/demo-data.ts" snapshot "$product_url" "$out/products.json" ||
+    die "contract fuzzing: could not read the product catalogue at $product_url"
+fi
 
 started=$(date +%s)
 failed=0
@@ -32,9 +40,10 @@ while read -r dir api url config; do
   if [ $# -gt 0 ] && [[ " $* " != *" $dir "* ]]; then continue; fi
   log "contract fuzzing: $dir ($api) at $url"
   report="$out/$dir.json"
-  # all checks; a fixed seed and bounded examples keep the run reproducible and within the CI budget
+  # all checks; a fixed seed and bounded examples (the config's [generation], lower for plan.ts's BUDGETS) keep the
+  # run reproducible and within the CI budget
   if ! "$schemathesis" --config-file "$config" run "$ROOT/catalog-info/apis/$api.openapi.yaml" \
-      --url "$url" --checks all --max-examples "$max_examples" --seed "$seed" --generation-deterministic \
+      --url "$url" --checks all --seed "$seed" --generation-deterministic \
       --workers 2 --request-timeout 10 --no-color --report json --report-json-path "$report" \
       </dev/null >"$out/$dir.log" 2>&1; then
     failed=1
@@ -55,6 +64,11 @@ print(f"{dir:16} operations {r['operations']['tested']}/{r['operations']['select
 PY
 )")
 done <<<"$plan"
+
+if [ -n "$product_url" ]; then
+  log "contract fuzzing: $("$ROOT/node_modules/.bin/tsx" "$ROOT/tools/fuzz/demo-data.ts" restore "$product_url" "$out/products.json")" ||
+    failed=1
+fi
 
 log "contract fuzzing summary ($(( $(date +%s) - started )) s, seed $seed, up to $max_examples examples per operation and phase):"
 printf '  %s\n' "${summaries[@]}" >&2
