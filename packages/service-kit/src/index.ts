@@ -29,8 +29,8 @@ export { createOutboxRelay } from './outboxRelay';
 export type { OutboxRelay, OutboxRelayMetrics, OutboxRelayOptions, OutboxRelayStage } from './outboxRelay';
 export { backoffDelay } from './backoff';
 export type { BackoffOptions } from './backoff';
-export { databaseUrl, ensureDatabase, migrate } from './postgres';
-export type { Migration } from './postgres';
+export { createPool, databaseUrl, dropDatabase, ensureDatabase, migrate } from './postgres';
+export type { Migration, PoolOptions } from './postgres';
 export { createService, runService } from './service';
 export type { ReadinessCheck, Service, ServiceContext, ServiceOptions } from './service';
 // Services take express types from here so that every service compiles against the kit's express 5.

@@ -1,5 +1,4 @@
 import { Partitioners } from 'kafkajs';
-import { Pool } from 'pg';
 import { z } from 'zod';
 import {
   createHttpClient,
@@ -8,6 +7,7 @@ import {
   jwtVerifierEnv,
   pemFromEnv,
   createKafka,
+  createPool,
   createService,
   loadServiceConfig,
   databaseUrl,
@@ -76,8 +76,11 @@ export async function createCartCheckoutService(config: CartCheckoutConfig) {
     config.DATABASE_URL,
     config.ORDERS_DATABASE,
   );
-  const pool = new Pool({ connectionString, max: 20 });
-  const intentsPool = new Pool({ connectionString, max: 2 });
+  // an idle connection dropped by the server is replaced on next use; it is logged once the service's logger exists
+  let onIdleError: (error: Error) => void = () => undefined;
+  const idle = { onIdleError: (error: Error) => onIdleError(error) };
+  const pool = createPool(connectionString, { max: 20, ...idle });
+  const intentsPool = createPool(connectionString, { max: 2, ...idle });
   await migrate(pool, migrations);
 
   const verifier = await createJwtVerifierFromEnv(config);
@@ -123,12 +126,7 @@ export async function createCartCheckoutService(config: CartCheckoutConfig) {
         requireUser: requireAuth(verifier),
       }),
   });
-  // An idle connection dropped by the server is replaced on next use; it must not crash the process.
-  for (const idle of [pool, intentsPool]) {
-    idle.on('error', error =>
-      service.logger.warn({ err: error }, 'idle PostgreSQL connection lost'),
-    );
-  }
+  onIdleError = error => service.logger.warn({ err: error }, 'idle PostgreSQL connection lost');
 
   const kafka = createKafka({
     brokers: config.OUTBOX_KAFKA_BROKERS ?? config.KAFKA_BROKERS,

@@ -1,8 +1,8 @@
 import { Partitioners } from 'kafkajs';
-import { Pool } from 'pg';
 import { z } from 'zod';
 import {
   createKafka,
+  createPool,
   createService,
   databaseUrl,
   ensureDatabase,
@@ -43,9 +43,11 @@ export type SearchServiceConfig = ReturnType<typeof loadSearchConfig>;
 /** Builds the search service (HTTP API, PostgreSQL index, `products` consumer) without starting it. */
 export async function createSearchService(config: SearchServiceConfig) {
   await ensureDatabase(config.DATABASE_URL, config.SEARCH_DATABASE);
-  const pool = new Pool({
-    connectionString: databaseUrl(config.DATABASE_URL, config.SEARCH_DATABASE),
+  // an idle connection dropped by the server is replaced on next use; it is logged once the service's logger exists
+  let onIdleError: (error: Error) => void = () => undefined;
+  const pool = createPool(databaseUrl(config.DATABASE_URL, config.SEARCH_DATABASE), {
     max: 10,
+    onIdleError: error => onIdleError(error),
   });
   const index: SearchIndex = new PostgresSearchIndex(pool);
   await index.init();
@@ -58,10 +60,7 @@ export async function createSearchService(config: SearchServiceConfig) {
     readiness: { postgres: () => index.ping() },
     routes: router => searchRoutes(router, index),
   });
-  // An idle connection dropped by the server is replaced on next use; it must not crash the process.
-  pool.on('error', error =>
-    service.logger.warn({ err: error }, 'idle PostgreSQL connection lost'),
-  );
+  onIdleError = error => service.logger.warn({ err: error }, 'idle PostgreSQL connection lost');
 
   const kafka = createKafka({
     brokers: config.KAFKA_BROKERS,
