@@ -10,18 +10,20 @@ import { startHarness, type Harness } from './__testUtils__/harness';
 jest.setTimeout(120_000);
 
 /**
- * A port that refuses connections until `open()`, then relays them to the real broker. The relay's
+ * A port that drops every connection until `open()`, then relays them to the real broker. The relay's
  * producer bootstraps through it, so while it is closed Kafka is unreachable for the relay only; the
- * shared broker keeps running for everyone else.
+ * shared broker keeps running for everyone else. The port is held from the start, so no other process
+ * can take it while it is "closed".
  */
 async function switchableKafkaPort() {
   const [host, port] = infraEnv().KAFKA_BROKERS.split(',')[0].split(':');
-  const probe = net.createServer();
-  await new Promise<void>(resolve => probe.listen(0, '127.0.0.1', resolve));
-  const localPort = (probe.address() as net.AddressInfo).port;
-  await new Promise<void>(resolve => probe.close(() => resolve()));
   const sockets = new Set<net.Socket>();
+  let relaying = false;
   const server = net.createServer(client => {
+    if (!relaying) {
+      client.destroy();
+      return;
+    }
     const upstream = net.connect(Number(port), host);
     sockets.add(client).add(upstream);
     client.pipe(upstream).pipe(client);
@@ -32,16 +34,22 @@ async function switchableKafkaPort() {
     client.on('error', close).on('close', close);
     upstream.on('error', close).on('close', close);
   });
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+  const localPort = (server.address() as net.AddressInfo).port;
   return {
     address: `127.0.0.1:${localPort}`,
-    open: () =>
-      new Promise<void>(resolve =>
-        server.listen(localPort, '127.0.0.1', resolve),
-      ),
+    open: async () => {
+      relaying = true;
+    },
     close: async () => {
+      relaying = false;
       sockets.forEach(socket => socket.destroy());
-      if (server.listening)
-        await new Promise<void>(resolve => server.close(() => resolve()));
+      sockets.clear();
+    },
+    release: async () => {
+      relaying = false;
+      sockets.forEach(socket => socket.destroy());
+      await new Promise<void>(resolve => server.close(() => resolve()));
     },
   };
 }
@@ -56,7 +64,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await h?.stop();
-  await kafkaPort?.close();
+  await kafkaPort?.release();
 });
 
 it('accepts orders while Kafka is unreachable and publishes each exactly once when it returns', async () => {
