@@ -140,6 +140,17 @@ seed_demo_data() {
   yarn workspace @platform/product-service seed "${DEMO_PRODUCTS:-300}" >"$RUN_DIR/seed-products.log" 2>&1 \
     || die "seeding demo products failed; see $RUN_DIR/seed-products.log"
   log "$(tail -n1 "$RUN_DIR/seed-products.log")"
+  # interactions of demo users through POST /events: the topics, the lake and the features start with history
+  log "sending demo traffic through the event tracking service (once per machine; docs/demo-data.md)"
+  yarn workspace @platform/event-tracking-service demo-traffic >"$RUN_DIR/demo-traffic.log" 2>&1 \
+    || die "demo traffic failed; see $RUN_DIR/demo-traffic.log"
+  log "$(node -e '
+    const text = require("fs").readFileSync(process.argv[1], "utf8");
+    try {
+      const r = JSON.parse(text.slice(text.indexOf("{")));
+      const types = Object.entries(r.byType ?? {}).map(([t, n]) => `${n} ${t}`).join(", ");
+      console.log(`demo traffic: ${r.sent} events (${types}) of ${r.users} users over ${r.days} days, in ${r.seconds} s`);
+    } catch { console.log(text.trim().split("\n").pop()); }' "$RUN_DIR/demo-traffic.log")"
 }
 
 # The portal answers before the catalog has processed its files; tests and users want the full catalog.

@@ -1,5 +1,5 @@
 /**
- * Broker restart during ingest (a benchmark, not a test). It starts its own single-node KRaft broker (the jars
+ * Broker restart during ingest (a benchmark, not a test; it lives with the lake it checks end to end). It starts its own single-node KRaft broker (the jars
  * `yarn infra` installed under `.state/infra/kafka/libs`, the repo's `infra/local/kafka/server.properties`, a
  * data dir under a temp dir, ports 4490/4491), so the operator's broker is never touched; the event tracking
  * service in-process on :4492 against it; and the lake sink of packages/data-lake as a child process (metrics
@@ -15,18 +15,21 @@
  *   - the lake must hold every record of the topics exactly once: one row per (topic, partition, offset), and
  *     no eventId more often than on the topics (duplicates in the lake = 0); Azure must hold the same objects.
  *
- *   yarn workspace @platform/event-tracking-service bench:broker-restart
+ *   yarn workspace @platform/data-lake bench:broker-restart
  */
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { findRepoRoot, loadInfraEnv, stateRoot } from '@platform/local-infra';
-import { createEventTrackingService } from '../src/app';
-import { loadEventTrackingConfig } from '../src/config';
+import { DuckDBInstance } from '@duckdb/node-api';
+import {
+  createEventTrackingService,
+  loadEventTrackingConfig,
+} from '@platform/event-tracking-service';
+import { AzureLakeStore, S3LakeStore } from '../src';
 
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 60);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 8);
@@ -327,14 +330,9 @@ interface LakeStoreLike {
   close(): Promise<void>;
 }
 
-/** Reads every Parquet object of the run's bucket; the lake's own reader (DuckDB) is loaded from packages/data-lake. */
+/** Reads every Parquet object of the run's bucket with DuckDB, the lake's own reader. */
 async function readLake(infra: Record<string, string>) {
-  const lakeRequire = createRequire(
-    path.join(root, 'packages/data-lake/package.json'),
-  );
-  const lake = lakeRequire('@platform/data-lake');
-  const { DuckDBInstance } = lakeRequire('@duckdb/node-api');
-  const s3: LakeStoreLike = new lake.S3LakeStore({
+  const s3: LakeStoreLike = new S3LakeStore({
     endpoint: infra.S3_ENDPOINT,
     region: infra.S3_REGION,
     accessKeyId: infra.S3_ACCESS_KEY_ID,
@@ -342,7 +340,7 @@ async function readLake(infra: Record<string, string>) {
     forcePathStyle: true,
     bucket: lakeName,
   });
-  const azure: LakeStoreLike = new lake.AzureLakeStore({
+  const azure: LakeStoreLike = new AzureLakeStore({
     connectionString: infra.AZURE_STORAGE_CONNECTION_STRING,
     container: lakeName,
   });
