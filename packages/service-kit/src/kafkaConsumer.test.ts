@@ -21,12 +21,10 @@ async function fresh(numPartitions = 1) {
   counter += 1;
   const topic = `kit-consumer.${run}.${counter}`;
   const groupId = `kit-consumer-test.${run}.${counter}`;
-  topics.push(topic, `${topic}.dlq`);
+  // the consumer creates `<topic>.dlq` itself (and the dead-letter reader its own `.dlq.dlq`)
+  topics.push(topic, `${topic}.dlq`, `${topic}.dlq.dlq`);
   groups.push(groupId);
-  await ensureTopics(kafka, [
-    { topic, numPartitions },
-    { topic: `${topic}.dlq`, numPartitions: 1 },
-  ]);
+  await ensureTopics(kafka, [{ topic, numPartitions }]);
   return { topic, groupId };
 }
 

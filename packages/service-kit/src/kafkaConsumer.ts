@@ -11,6 +11,7 @@ import type {
 import pino, { Logger } from 'pino';
 import { Counter, Gauge, Registry } from 'prom-client';
 import { backoffDelay, BackoffOptions } from './backoff';
+import { ensureTopics } from './kafka';
 
 /** The metric names of every kit consumer; dashboards and alerts are written against these. */
 export const KAFKA_CONSUMER_METRICS = {
@@ -376,6 +377,8 @@ export function createBatchConsumer<V = unknown>(options: BatchConsumerOptions<V
       if (running) return;
       running = true;
       stopping = false;
+      // dead letters must have somewhere to go before the first one happens
+      await ensureTopics(kafka, topics.map(topic => ({ topic: dlqTopic(topic), numPartitions: 1 })));
       await producer.connect();
       await consumer.connect();
       await consumer.subscribe({ topics, fromBeginning: options.fromBeginning ?? false });
