@@ -108,7 +108,7 @@ export interface BatchConsumer {
   start(): Promise<void>;
   /** lets the batch in flight finish and commit, then leaves the group and disconnects */
   stop(): Promise<void>;
-  /** commits positions explicitly (for handlers that return `{ commit: 'later' }`); only while running */
+  /** commits positions explicitly (for handlers that return `{ commit: 'later' }`); skipped once stop() began, refused after */
   commitOffsets(offsets: CommitOffset[]): Promise<void>;
   /** the underlying kafkajs consumer, for its instrumentation events */
   readonly consumer: Consumer;
