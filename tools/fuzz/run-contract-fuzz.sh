@@ -37,10 +37,11 @@ fuzz_one() {
   local dir="$1" api="$2" url="$3" config="$4" report="$out/$1.json"
   # all checks; a fixed seed and bounded examples (the config's [generation], lower for plan.ts's BUDGETS) keep the
   # run reproducible and within the CI budget
-  if ! "$schemathesis" --config-file "$config" run "$ROOT/catalog-info/apis/$api.openapi.yaml" \
+  # run inside the run's scratch folder: schemathesis keeps a .schemathesis/ cache in its working directory
+  if ! (cd "$out" && "$schemathesis" --config-file "$config" run "$ROOT/catalog-info/apis/$api.openapi.yaml" \
       --url "$url" --checks all --seed "$seed" --generation-deterministic \
       --workers 2 --request-timeout 10 --no-color --report json --report-json-path "$report" \
-      </dev/null >"$out/$dir.log" 2>&1; then
+      </dev/null >"$out/$dir.log" 2>&1); then
     echo failed >"$out/$dir.failed"
     sed -n '/= FAILURES =/,/= SUMMARY =/p; /= ERRORS =/,/= SUMMARY =/p' "$out/$dir.log" >&2
   fi
