@@ -39,7 +39,7 @@ describe('Prometheus (yarn infra)', () => {
     expect(selfUp).toBe('1');
   }, 30_000);
 
-  it('scrapes the twelve services and the portal', async () => {
+  it('scrapes the twelve services, the data lake sink and the portal', async () => {
     const response = await fetch(
       new URL('/api/v1/targets?state=active', baseUrl),
     );
@@ -49,11 +49,12 @@ describe('Prometheus (yarn infra)', () => {
     const services = body.data.activeTargets
       .map(target => target.labels.service)
       .filter(Boolean);
-    expect(services).toHaveLength(13);
+    expect(services).toHaveLength(14);
     expect(services).toEqual(
       expect.arrayContaining([
         'recommendation-service',
         'api-gateway',
+        'data-lake-sink',
         'backstage',
       ]),
     );
