@@ -11,12 +11,12 @@ import autocannon from 'autocannon';
 import { ChildProcess, spawn } from 'node:child_process';
 import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import { Kafka, logLevel } from 'kafkajs';
 import { findRepoRoot, loadInfraEnv, stateRoot } from '@platform/local-infra';
 import { createJwtIssuer } from '@platform/service-kit';
+import { freePort } from '@platform/service-kit/testing';
 
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
@@ -27,17 +27,6 @@ const run = `bench-${randomBytes(4).toString('hex')}`;
 const logDir = path.join(stateRoot(root), 'bench', 'logs', run);
 fs.mkdirSync(logDir, { recursive: true });
 let child: ChildProcess | undefined;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
 

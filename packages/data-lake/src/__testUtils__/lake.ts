@@ -1,6 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { DeleteBucketCommand, DeleteObjectsCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
@@ -14,6 +13,7 @@ import { EventType, TrackedEvent } from '../schema';
 import { AzureLakeStore } from '../stores/azureStore';
 import { S3LakeStore } from '../stores/s3Store';
 import { LakeStore } from '../stores/types';
+import { freePort } from '@platform/service-kit/testing';
 
 export const infra = loadInfraEnv();
 
@@ -34,13 +34,7 @@ export async function eventually<T>(check: () => Promise<T | undefined> | T | un
 }
 
 /** An address where nothing listens, freshly probed. */
-export async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>(resolve => server.close(() => resolve()));
-  return port;
-}
+export const closedPort = freePort;
 
 /** Topics, group, bucket and container of one test; `cleanup()` removes them all. */
 export async function testLake(numPartitions = 1) {

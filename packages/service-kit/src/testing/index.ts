@@ -51,5 +51,6 @@ export { Contract };
 // Until the kit's main entry exports them, tests take the pool and drop helpers from here.
 export { createPool, dropDatabase } from '../postgres';
 export type { PoolOptions } from '../postgres';
+export { freePort } from './freePort';
 export { testDatabase } from './testDatabase';
 export type { TestDatabase } from './testDatabase';

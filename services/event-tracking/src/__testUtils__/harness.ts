@@ -1,12 +1,11 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import net from 'node:net';
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import { Kafka, logLevel, type IHeaders } from 'kafkajs';
 import { loadContract } from '@platform/catalog-validation';
 import { loadInfraEnv } from '@platform/local-infra';
 import { createJwtIssuer } from '@platform/service-kit';
-import { contractAsserter } from '@platform/service-kit/testing';
+import { contractAsserter, freePort } from '@platform/service-kit/testing';
 import { createEventTrackingService, eventTopics } from '../app';
 import { loadEventTrackingConfig } from '../config';
 
@@ -21,16 +20,7 @@ export function uniqueSuffix(): string {
 }
 
 /** A port nothing listens on: connections to it are refused, as by a Kafka broker that is down. */
-export async function closedPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
+export const closedPort = freePort;
 
 export interface KafkaRecord {
   topic: string;
