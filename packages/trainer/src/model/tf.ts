@@ -1,0 +1,4 @@
+import './nodeUtilShim';
+import * as tf from '@tensorflow/tfjs-node';
+
+export { tf };
