@@ -2,11 +2,17 @@ import { parseArgs } from 'node:util';
 import { indexInteractions, Interaction } from './data/interactions';
 import { readInteractions } from './data/readInteractions';
 import { syntheticInteractions } from './data/synthetic';
+import { fingerprint } from './data/fingerprint';
+import { MlflowClient } from './mlflow/MlflowClient';
+import { recordRun } from './mlflow/recordRun';
 import { DEFAULT_TRAIN, trainAndEvaluate } from './train';
 
 const HELP = `yarn train [--input <parquet file|dir>] [--synthetic <n>] [--split random|time] [--epochs 15]
   [--patience 3] [--factors 32] [--alpha 10] [--regularization 0.1] [--seed 1]
-Without --input, trains on <n> (default 100000) synthetic demo-like interactions.`;
+  [--mlflow <tracking uri, default $MLFLOW_TRACKING_URI>] [--experiment recommender] [--model recommender-ials]
+  [--alias challenger]
+Without --input, trains on <n> (default 100000) synthetic demo-like interactions. With a tracking URI, records
+the run, its artifacts and a model version with the alias in MLflow.`;
 
 async function main() {
   const { values } = parseArgs({
@@ -20,6 +26,10 @@ async function main() {
       alpha: { type: 'string', default: String(DEFAULT_TRAIN.alpha) },
       regularization: { type: 'string', default: String(DEFAULT_TRAIN.regularization) },
       seed: { type: 'string', default: String(DEFAULT_TRAIN.seed) },
+      mlflow: { type: 'string', default: process.env.MLFLOW_TRACKING_URI },
+      experiment: { type: 'string', default: 'recommender' },
+      model: { type: 'string', default: 'recommender-ials' },
+      alias: { type: 'string', default: 'challenger' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -47,6 +57,17 @@ async function main() {
   );
   console.log(`training time ${result.trainingSeconds.toFixed(1)} s, best epoch ${result.bestEpoch}, ${options.split} split, test:`);
   console.table({ iALS: result.model, popularity: result.popularity });
+  if (!values.mlflow) return;
+  const dataset = fingerprint(rows);
+  const recorded = await recordRun(new MlflowClient(values.mlflow.replace(/\/$/, '')), data, dataset, options, result, {
+    experiment: values.experiment!,
+    registeredModel: values.model!,
+    alias: values.alias!,
+    input: values.input ?? 'synthetic',
+  });
+  console.log(
+    `MLflow run ${recorded.runId} (experiment ${recorded.experimentId}); ${values.model} version ${recorded.modelVersion.version} @${values.alias}: ${recorded.modelVersion.source}`,
+  );
 }
 
 main().catch(error => {
