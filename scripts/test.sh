@@ -18,6 +18,9 @@ yarn infra up
 step "helm and actionlint for the template's end-to-end test"
 bash "$ROOT/tools/install-go-tools.sh"
 
+step "TensorFlow.js native backend for the trainer (tfjs-node, built offline once into .state/tfjs)"
+bash "$ROOT/tools/install-tfjs-node.sh"
+
 step "type-check"
 yarn tsc
 
