@@ -1,4 +1,4 @@
-import { Kafka, KafkaConfig, logLevel } from 'kafkajs';
+import { Admin, Kafka, KafkaConfig, logLevel } from 'kafkajs';
 import pino, { Logger } from 'pino';
 
 const LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
@@ -37,16 +37,40 @@ export interface TopicSpec {
 
 /**
  * Creates the topics a service writes or reads if they are missing (an existing topic is left as
- * it is), so a fresh broker works without a provisioning step.
+ * it is), so a fresh broker works without a provisioning step. Resolves only once every partition of
+ * every topic has a leader: when several services start together on a fresh broker, one creates a
+ * topic while the others find it "already existing" before its leaders are elected, and a consumer or
+ * producer that used it at once would fail with UNKNOWN_TOPIC_OR_PARTITION.
  */
-export async function ensureTopics(kafka: Kafka, topics: TopicSpec[]): Promise<void> {
+export async function ensureTopics(kafka: Kafka, topics: TopicSpec[], options: { timeoutMs?: number } = {}): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
   try {
     const existing = new Set(await admin.listTopics());
     const missing = topics.filter(({ topic }) => !existing.has(topic));
     if (missing.length) await admin.createTopics({ waitForLeaders: true, topics: missing });
+    await waitForLeaders(admin, topics.map(({ topic }) => topic), options.timeoutMs ?? 30_000);
   } finally {
     await admin.disconnect();
+  }
+}
+
+async function waitForLeaders(admin: Admin, topics: string[], timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let lastProblem = '';
+  for (;;) {
+    try {
+      const metadata = await admin.fetchTopicMetadata({ topics });
+      const leaderless = metadata.topics.flatMap(topic =>
+        topic.partitions.filter(partition => partition.leader < 0).map(partition => `${topic.name}[${partition.partitionId}]`),
+      );
+      if (leaderless.length === 0 && metadata.topics.length === topics.length) return;
+      lastProblem = `no leader yet for ${leaderless.join(', ') || 'some topics'}`;
+    } catch (error) {
+      // the topic is not in the metadata yet (another process is creating it): retriable
+      lastProblem = (error as Error).message;
+    }
+    if (Date.now() > deadline) throw new Error(`topics not ready after ${timeoutMs} ms: ${lastProblem}`);
+    await new Promise(resolve => setTimeout(resolve, 100));
   }
 }
