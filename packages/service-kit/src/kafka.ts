@@ -48,7 +48,9 @@ export async function ensureTopics(kafka: Kafka, topics: TopicSpec[], options: {
   try {
     const existing = new Set(await admin.listTopics());
     const missing = topics.filter(({ topic }) => !existing.has(topic));
-    if (missing.length) await admin.createTopics({ waitForLeaders: true, topics: missing });
+    // kafkajs's own waitForLeaders gives up on UNKNOWN_TOPIC_OR_PARTITION, which a topic another process is
+    // creating at the same moment answers for a while; the loop below waits through it
+    if (missing.length) await admin.createTopics({ waitForLeaders: false, topics: missing });
     await waitForLeaders(admin, topics.map(({ topic }) => topic), options.timeoutMs ?? 30_000);
   } finally {
     await admin.disconnect();
