@@ -40,6 +40,7 @@ yarn build:portal
 step "end-to-end (Playwright, Chromium)"
 trap stop_product EXIT
 start_product
+wait_data_plane_settled 300
 yarn test:e2e
 
 step "contract fuzzing (schemathesis)"

@@ -137,6 +137,29 @@ start_product() {
   seed_demo_data
 }
 
+# Waits until the data plane has taken in the demo traffic: the lake sink holds no buffered rows and no kit consumer
+# (sink, feature store) lags. The journeys then run on a quiet machine with the lake and the features in place.
+wait_data_plane_settled() { # timeout_s
+  local deadline=$(( $(date +%s) + ${1:-300} )) metrics buffered lag settled=0
+  while :; do
+    metrics="$(curl -fs http://127.0.0.1:3013/metrics; curl -fs http://127.0.0.1:3005/metrics)" || metrics=""
+    buffered=$(awk '/^lake_buffered_rows/ { s += $NF } END { print s + 0 }' <<<"$metrics")
+    lag=$(awk '/^kafka_consumer_lag/ { s += $NF } END { print s + 0 }' <<<"$metrics")
+    if [ -n "$metrics" ] && [ "$buffered" = 0 ] && [ "$lag" = 0 ]; then
+      # twice in a row, a few seconds apart: right after the demo traffic the consumers may not have fetched yet
+      settled=$(( ${settled:-0} + 1 ))
+      if [ "$settled" -ge 2 ]; then
+        log "data plane settled: the lake sink has written every event and no consumer lags"
+        return 0
+      fi
+    else
+      settled=0
+    fi
+    [ "$(date +%s)" -lt "$deadline" ] || die "data plane not settled after ${1:-300} s (buffered rows $buffered, consumer lag $lag)"
+    sleep 3
+  done
+}
+
 # Demo data a newcomer can use at once; every seed is idempotent, so a second start adds nothing.
 seed_demo_data() {
   log "seeding the demo product catalogue (idempotent)"
