@@ -66,10 +66,15 @@ async function waitForLeaders(admin: Admin, topics: string[], timeoutMs: number)
       const leaderless = metadata.topics.flatMap(topic =>
         topic.partitions.filter(partition => partition.leader < 0).map(partition => `${topic.name}[${partition.partitionId}]`),
       );
-      if (leaderless.length === 0 && metadata.topics.length === topics.length) return;
+      if (leaderless.length === 0 && metadata.topics.length === topics.length) {
+        // the metadata can name a leader before that broker serves the partition (NOT_LEADER_FOR_PARTITION):
+        // the topic is ready once its leaders answer for their offsets
+        for (const topic of topics) await admin.fetchTopicOffsets(topic);
+        return;
+      }
       lastProblem = `no leader yet for ${leaderless.join(', ') || 'some topics'}`;
     } catch (error) {
-      // the topic is not in the metadata yet (another process is creating it): retriable
+      // the topic is not in the metadata yet (another process is creating it) or its leader is not serving yet
       lastProblem = (error as Error).message;
     }
     if (Date.now() > deadline) throw new Error(`topics not ready after ${timeoutMs} ms: ${lastProblem}`);
