@@ -3,7 +3,7 @@ import { indexInteractions, Interaction } from './data/interactions';
 import { readInteractions } from './data/readInteractions';
 import { syntheticInteractions } from './data/synthetic';
 import { fingerprint } from './data/fingerprint';
-import { MlflowClient } from './mlflow/MlflowClient';
+import { MlflowClient } from '@platform/model-registry';
 import { recordRun } from './mlflow/recordRun';
 import { DEFAULT_TRAIN, trainAndEvaluate } from './train';
 

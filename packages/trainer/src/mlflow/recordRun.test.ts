@@ -2,7 +2,7 @@ import { fingerprint } from '../data/fingerprint';
 import { indexInteractions } from '../data/interactions';
 import { syntheticInteractions } from '../data/synthetic';
 import { DEFAULT_TRAIN, trainAndEvaluate } from '../train';
-import { MlflowClient } from './MlflowClient';
+import { MlflowClient } from '@platform/model-registry';
 import { recordRun } from './recordRun';
 
 // Against the real tracking server (MLFLOW_TRACKING_URI, default http://127.0.0.1:5000), with names of its own.

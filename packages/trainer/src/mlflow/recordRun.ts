@@ -2,7 +2,7 @@ import { DatasetFingerprint } from '../data/fingerprint';
 import { IndexedInteractions } from '../data/interactions';
 import { RankingMetrics } from '../evaluation/evaluate';
 import { TrainOptions, TrainResult } from '../train';
-import { Metric, MlflowClient, ModelVersion } from './MlflowClient';
+import { Metric, MlflowClient, ModelVersion } from '@platform/model-registry';
 import { ARTIFACT_FORMAT, modelArtifacts } from './modelArtifacts';
 
 export interface RecordOptions {
