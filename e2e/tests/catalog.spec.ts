@@ -45,7 +45,7 @@ test.describe('catalog', () => {
     const components = entity.card('Depends on components');
     await entity.expectLinkIn(components, 'Feature Store Service');
     await entity.expectLinkIn(components, 'Product Service');
-    await entity.expectLinkIn(entity.card('Depends on resources'), 'Cache Redis');
+    await entity.expectLinkIn(entity.card('Depends on resources'), 'Model recommendation-ranker');
     await entity.expectLinkIn(entity.card('Provided APIs'), 'Recommendation API');
     await expect(entity.card('Relations')).toBeVisible();
   });
