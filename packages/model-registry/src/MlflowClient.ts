@@ -16,6 +16,13 @@ export interface ModelVersion {
   aliases?: string[];
 }
 
+export interface RegisteredModel {
+  name: string;
+  description?: string;
+  aliases?: { alias: string; version: string }[];
+  tags?: { key: string; value: string }[];
+}
+
 export interface Metric {
   key: string;
   value: number;
@@ -111,6 +118,50 @@ export class MlflowClient {
     return (await this.call<{ model_version: ModelVersion }>('GET', query)).model_version;
   }
 
+  /** 404 RESOURCE_DOES_NOT_EXIST when the alias is not set. */
+  async deleteAlias(name: string, alias: string): Promise<void> {
+    await this.call('DELETE', 'registered-models/alias', { name, alias });
+  }
+
+  /** The registered model with its aliases (`[{ alias, version }]`). */
+  async getRegisteredModel(name: string): Promise<RegisteredModel> {
+    return (await this.call<{ registered_model: RegisteredModel }>('GET', `registered-models/get?name=${encodeURIComponent(name)}`))
+      .registered_model;
+  }
+
+  async getModelVersion(name: string, version: string): Promise<ModelVersion> {
+    const query = `model-versions/get?name=${encodeURIComponent(name)}&version=${encodeURIComponent(version)}`;
+    return (await this.call<{ model_version: ModelVersion }>('GET', query)).model_version;
+  }
+
+  /** Every version of a registered model (all pages). */
+  async searchModelVersions(name: string): Promise<ModelVersion[]> {
+    const versions: ModelVersion[] = [];
+    let pageToken: string | undefined;
+    do {
+      const filter = `name='${name.replaceAll("'", "\\'")}'`;
+      const query = `model-versions/search?filter=${encodeURIComponent(filter)}&max_results=1000${pageToken ? `&page_token=${encodeURIComponent(pageToken)}` : ''}`;
+      const page = await this.call<{ model_versions?: ModelVersion[]; next_page_token?: string }>('GET', query);
+      versions.push(...(page.model_versions ?? []));
+      pageToken = page.next_page_token;
+    } while (pageToken);
+    return versions;
+  }
+
+  /** Model registry tag values are limited (5000 characters on a SQL backend). */
+  async setModelVersionTag(name: string, version: string, key: string, value: string): Promise<void> {
+    await this.call('POST', 'model-versions/set-tag', { name, version, key, value });
+  }
+
+  async deleteModelVersionTag(name: string, version: string, key: string): Promise<void> {
+    await this.call('DELETE', 'model-versions/delete-tag', { name, version, key });
+  }
+
+  /** Deletes a registered model with its versions (tests clean up with it). */
+  async deleteRegisteredModel(name: string): Promise<void> {
+    await this.call('DELETE', 'registered-models/delete', { name });
+  }
+
   private artifactUrl(artifactUri: string, path: string): string {
     const match = /^mlflow-artifacts:(?:\/\/[^/]+)?\/(.*)$/.exec(artifactUri);
     if (!match) throw new Error(`artifact URI ${artifactUri} is not served by the tracking server's artifact proxy`);
@@ -118,7 +169,7 @@ export class MlflowClient {
     return `${this.baseUrl}/api/2.0/mlflow-artifacts/artifacts/${full.split('/').map(encodeURIComponent).join('/')}`;
   }
 
-  private async call<T = unknown>(method: 'GET' | 'POST', endpoint: string, body?: unknown): Promise<T> {
+  private async call<T = unknown>(method: 'GET' | 'POST' | 'DELETE', endpoint: string, body?: unknown): Promise<T> {
     const res = await this.raw(method, `${this.baseUrl}/api/2.0/mlflow/${endpoint}`, body === undefined ? undefined : JSON.stringify(body));
     return (await res.json()) as T;
   }
@@ -131,7 +182,7 @@ export class MlflowClient {
         res = await fetch(url, {
           method,
           body,
-          headers: typeof body === 'string' && method === 'POST' ? { 'content-type': 'application/json' } : undefined,
+          headers: typeof body === 'string' && method !== 'PUT' ? { 'content-type': 'application/json' } : undefined,
         });
       } catch (error) {
         if (Date.now() > deadline) throw error;

@@ -1,1 +1,4 @@
 export * from './MlflowClient';
+export * from './history';
+export * from './registry';
+export * from './config';
