@@ -1,0 +1,121 @@
+import type { LoadedModel } from './artifact';
+
+export interface Scored {
+  productId: string;
+  score: number;
+}
+
+/**
+ * The K best of `count` candidates by score, best first, skipping those `skip` refuses. A bounded min-heap: one
+ * pass, `skip` is asked only for a candidate that would enter the heap, no full sort (O(n log K)).
+ */
+export class TopK {
+  private readonly rows: Int32Array;
+  private readonly scores: Float64Array;
+  private size = 0;
+
+  constructor(readonly k: number) {
+    this.rows = new Int32Array(k);
+    this.scores = new Float64Array(k);
+  }
+
+  /** whether a score could still enter (cheap test before the skip check) */
+  admits(score: number): boolean {
+    return this.size < this.k || score > this.scores[0];
+  }
+
+  push(row: number, score: number): void {
+    const { rows, scores } = this;
+    if (this.size < this.k) {
+      // sift up
+      let i = this.size++;
+      while (i > 0) {
+        const parent = (i - 1) >> 1;
+        if (scores[parent] <= score) break;
+        rows[i] = rows[parent];
+        scores[i] = scores[parent];
+        i = parent;
+      }
+      rows[i] = row;
+      scores[i] = score;
+      return;
+    }
+    if (score <= scores[0]) return;
+    // replace the root, sift down
+    let i = 0;
+    const n = this.size;
+    for (;;) {
+      const left = 2 * i + 1;
+      if (left >= n) break;
+      const right = left + 1;
+      const child = right < n && scores[right] < scores[left] ? right : left;
+      if (scores[child] >= score) break;
+      rows[i] = rows[child];
+      scores[i] = scores[child];
+      i = child;
+    }
+    rows[i] = row;
+    scores[i] = score;
+  }
+
+  /** rows and scores, best first (ties by lower row first) */
+  drain(): Array<{ row: number; score: number }> {
+    const out: Array<{ row: number; score: number }> = [];
+    for (let i = 0; i < this.size; i++) out.push({ row: this.rows[i], score: this.scores[i] });
+    return out.sort((a, b) => b.score - a.score || a.row - b.row);
+  }
+}
+
+/** The user's row of the model's user embeddings (a view, no copy). */
+export function userVector(model: LoadedModel, row: number): Float32Array {
+  return model.userFactors.subarray(row * model.factors, (row + 1) * model.factors);
+}
+
+/**
+ * Top-K items for a user vector: score(u, i) = dot(u, item_i) over every item (one 1 x k by k x I product in a
+ * tight typed-array loop), then the bounded heap over the items `excluded` does not refuse.
+ */
+export function rankByDot(model: LoadedModel, user: Float32Array, topK: number, excluded: (productId: string) => boolean): Scored[] {
+  const { itemFactors, factors: k, items, itemIds } = model;
+  const heap = new TopK(topK);
+  for (let i = 0, base = 0; i < items; i++, base += k) {
+    let score = 0;
+    for (let j = 0; j < k; j++) score += user[j] * itemFactors[base + j];
+    if (heap.admits(score) && !excluded(itemIds[i])) heap.push(i, score);
+  }
+  return heap.drain().map(({ row, score }) => ({ productId: itemIds[row], score }));
+}
+
+/**
+ * Items most similar to one item by cosine over the item embeddings, without the item itself. An item with a
+ * zero vector has no direction: every similarity with it is 0.
+ */
+export function rankByCosine(model: LoadedModel, itemRow: number, topK: number, excluded: (productId: string) => boolean): Scored[] {
+  const { itemFactors, itemNorms, factors: k, items, itemIds } = model;
+  const offset = itemRow * k;
+  const norm = itemNorms[itemRow];
+  const heap = new TopK(topK);
+  for (let i = 0, base = 0; i < items; i++, base += k) {
+    if (i === itemRow) continue;
+    let dot = 0;
+    for (let j = 0; j < k; j++) dot += itemFactors[offset + j] * itemFactors[base + j];
+    const denominator = norm * itemNorms[i];
+    const score = denominator > 0 ? dot / denominator : 0;
+    if (heap.admits(score) && !excluded(itemIds[i])) heap.push(i, score);
+  }
+  return heap.drain().map(({ row, score }) => ({ productId: itemIds[row], score }));
+}
+
+/**
+ * The model's popularity list (most popular first) without excluded items, first `topK`. Score = 1 - rank / I
+ * (rank in the full list): decreasing, in (0, 1], comparable within one response only.
+ */
+export function rankByPopularity(model: LoadedModel, topK: number, excluded: (productId: string) => boolean): Scored[] {
+  const out: Scored[] = [];
+  const { popularity, itemIds } = model;
+  for (let rank = 0; rank < popularity.length && out.length < topK; rank++) {
+    const productId = itemIds[popularity[rank]];
+    if (!excluded(productId)) out.push({ productId, score: 1 - rank / popularity.length });
+  }
+  return out;
+}
