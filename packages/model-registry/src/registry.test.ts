@@ -171,6 +171,7 @@ describe('ModelRegistry', () => {
 
     await registry.promote({ model, version: '1', actor, reason: 'first' });
     await expectPrecondition(registry.promote({ model, version: '1', actor, reason: 'again' }), 'ALREADY_CHAMPION');
+    await expectPrecondition(registry.promote({ model, version: '2', ifChampion: null, actor, reason: 'r' }), 'CHAMPION_CHANGED');
     await expectPrecondition(registry.rollback({ model, actor, reason: 'r' }), 'NO_PREVIOUS_CHAMPION');
     expect((await registry.history.list(model)).map(e => e.action)).toEqual(['promote']);
     expect(await registry.aliases(model)).toEqual({ champion: '1', challenger: null, 'previous-champion': null });

@@ -10,7 +10,8 @@ export type PreconditionCode =
   | 'VERSION_NOT_FOUND'
   | 'NO_CHALLENGER'
   | 'NO_PREVIOUS_CHAMPION'
-  | 'ALREADY_CHAMPION';
+  | 'ALREADY_CHAMPION'
+  | 'CHAMPION_CHANGED';
 
 /** An operation whose precondition does not hold; it changed nothing and recorded nothing. */
 export class RegistryPreconditionError extends Error {
@@ -108,10 +109,17 @@ export class ModelRegistry {
 
   /**
    * Moves `champion` to `version` (default: the challenger); the champion before becomes `previous-champion`;
-   * `challenger` is removed when it named the promoted version.
+   * `challenger` is removed when it named the promoted version. With `ifChampion` (a version, or null for
+   * none) the promotion happens only when the champion is still that one (a decision taken on what it saw).
    */
-  promote(input: OperationInput & { version?: string }): Promise<HistoryEntry> {
+  promote(input: OperationInput & { version?: string; ifChampion?: string | null }): Promise<HistoryEntry> {
     return this.operate('promote', input, async before => {
+      if (input.ifChampion !== undefined && before.champion !== input.ifChampion)
+        throw new RegistryPreconditionError(
+          'CHAMPION_CHANGED',
+          input.model,
+          `the champion is ${before.champion ?? 'not set'}, not ${input.ifChampion ?? 'unset'} as the caller saw`,
+        );
       const version = input.version ?? before.challenger;
       if (!version) throw new RegistryPreconditionError('NO_CHALLENGER', input.model, 'no challenger to promote');
       await this.requireVersion(input.model, version);
