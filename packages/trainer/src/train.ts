@@ -1,7 +1,7 @@
 import { IndexedInteractions } from './data/interactions';
 import { evaluateRanking, RankingMetrics } from './evaluation/evaluate';
 import { popularityScorer } from './evaluation/popularity';
-import { randomSplit, Split, timeSplit } from './evaluation/splits';
+import { randomSplit, Split, timeSplit, userItems } from './evaluation/splits';
 import { AlsOptions, DEFAULT_ALS, factorScorer, Factors, ImplicitAls } from './model/als';
 
 export interface TrainOptions extends AlsOptions {
@@ -20,6 +20,7 @@ export interface EpochRecord {
 
 export interface TrainResult {
   split: Split;
+  /** the best epoch's factors of the split run (the evaluated model) */
   factors: Factors;
   bestEpoch: number;
   epochs: EpochRecord[];
@@ -65,4 +66,29 @@ export async function trainAndEvaluate(
     model: await evaluateRanking(testTask, factorScorer(best.factors, split.itemCount)),
     popularity: await evaluateRanking(testTask, popularityScorer(split.train, split.itemCount)),
   };
+}
+
+export interface FinalModel {
+  factors: Factors;
+  /** the user-item strengths it was trained on (all of them): its popularity list counts these */
+  train: Map<number, number>[];
+  epochs: number;
+  seconds: number;
+}
+
+/**
+ * The model that is registered and served: trained on all the data (train + validation + test) for the split
+ * run's best epoch count, with the same options, so that it knows every user and every interaction. Its
+ * quality is the split run's (docs/recommender-evaluation.md): nothing is held out to measure it.
+ */
+export function trainOnAll(data: IndexedInteractions, options: TrainOptions, epochs: number): FinalModel {
+  const started = performance.now();
+  const train = userItems(data);
+  const als = new ImplicitAls(train, data.itemIds.length, options);
+  try {
+    for (let epoch = 1; epoch <= epochs; epoch++) als.epoch();
+    return { factors: als.factors(), train, epochs, seconds: (performance.now() - started) / 1000 };
+  } finally {
+    als.dispose();
+  }
 }

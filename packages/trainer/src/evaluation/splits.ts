@@ -40,8 +40,8 @@ function finish(split: Split): Split {
   return split;
 }
 
-/** Per user items (summed weight), in first-seen order. */
-function userItems(data: IndexedInteractions): Map<number, number>[] {
+/** Per user items (summed weight), in first-seen order: all the data, the final model's input. */
+export function userItems(data: IndexedInteractions): Map<number, number>[] {
   const items = Array.from({ length: data.userIds.length }, () => new Map<number, number>());
   for (let i = 0; i < data.user.length; i++) {
     const map = items[data.user[i]];

@@ -1,13 +1,17 @@
 import { IndexedInteractions } from '../data/interactions';
 import { popularityScores } from '../evaluation/popularity';
-import { TrainResult } from '../train';
+import { FinalModel, TrainResult } from '../train';
 
 export const ARTIFACT_FORMAT = 'platform-ials-v1';
 
-/** The files of a model version under `model/` (docs/model-artifacts.md): a contract of the recommender. */
-export function modelArtifacts(data: IndexedInteractions, result: TrainResult): Record<string, Uint8Array | string> {
-  const { factors } = result;
-  const popularity = popularityScores(result.split.train, data.itemIds.length);
+/**
+ * The files of a model version under `model/` (docs/model-artifacts.md): a contract of the recommender. The
+ * factors and the popularity list are the final model's (trained on all the data), `bestEpoch` and `split` say
+ * which split run chose its epoch count.
+ */
+export function modelArtifacts(data: IndexedInteractions, result: TrainResult, final: FinalModel): Record<string, Uint8Array | string> {
+  const { factors } = final;
+  const popularity = popularityScores(final.train, data.itemIds.length);
   const byPopularity = data.itemIds.map((_, i) => i).sort((a, b) => popularity[b] - popularity[a] || a - b);
   const manifest = {
     format: ARTIFACT_FORMAT,
@@ -27,6 +31,8 @@ export function modelArtifacts(data: IndexedInteractions, result: TrainResult): 
     },
     bestEpoch: result.bestEpoch,
     split: result.split.kind,
+    trainedOn: 'all',
+    epochs: final.epochs,
   };
   const bytes = (array: Float32Array) => new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
   return {

@@ -1,14 +1,13 @@
 import { DatasetFingerprint } from '../data/fingerprint';
 import { IndexedInteractions } from '../data/interactions';
 import { RankingMetrics } from '../evaluation/evaluate';
-import { TrainOptions, TrainResult } from '../train';
-import { Metric, MlflowClient, ModelVersion } from '@platform/model-registry';
+import { FinalModel, TrainOptions, TrainResult } from '../train';
+import { HistoryEntry, Metric, MlflowClient, ModelRegistry, ModelVersion } from '@platform/model-registry';
 import { ARTIFACT_FORMAT, modelArtifacts } from './modelArtifacts';
 
 export interface RecordOptions {
   experiment: string;
   registeredModel: string;
-  alias: string;
   input: string;
 }
 
@@ -16,6 +15,8 @@ export interface RecordedRun {
   runId: string;
   experimentId: string;
   modelVersion: ModelVersion;
+  /** the registry's `nominate`: the version became the challenger */
+  nomination: HistoryEntry;
 }
 
 /** MLflow metric keys cannot hold '@': recall@20 -> recall_at_20. */
@@ -27,13 +28,18 @@ function finalMetrics(prefix: string, metrics: RankingMetrics, timestamp: number
     .map(([key, value]) => ({ key: metricKey(prefix, key), value, timestamp, step: 0 }));
 }
 
-/** One run: params, per-epoch metrics, the test evaluation, the dataset fingerprint, artifacts, a model version. */
+/**
+ * One run: params, per-epoch metrics, the test evaluation, the dataset fingerprint, the final model's artifacts
+ * (trained on all the data), a model version, and that version nominated as `challenger` by the registry.
+ */
 export async function recordRun(
   client: MlflowClient,
+  registry: ModelRegistry,
   data: IndexedInteractions,
   dataset: DatasetFingerprint,
   options: TrainOptions,
   result: TrainResult,
+  final: FinalModel,
   record: RecordOptions,
 ): Promise<RecordedRun> {
   const experimentId = await client.getOrCreateExperiment(record.experiment);
@@ -57,6 +63,8 @@ export async function recordRun(
         ...Object.fromEntries(Object.entries(options).map(([k, v]) => [k, String(v)])),
         ...datasetTags,
         best_epoch: String(result.bestEpoch),
+        final_epochs: String(final.epochs),
+        final_trained_on: 'all',
       },
       metrics: [
         ...result.epochs.flatMap(e => [
@@ -66,12 +74,19 @@ export async function recordRun(
         ...finalMetrics('model', result.model, now),
         ...finalMetrics('popularity', result.popularity, now),
         { key: 'training_seconds', value: result.trainingSeconds, timestamp: now, step: 0 },
+        { key: 'final_training_seconds', value: final.seconds, timestamp: now, step: 0 },
         { key: 'test_users', value: result.model.users, timestamp: now, step: 0 },
       ],
     });
-    const evaluation = { split: result.split.kind, model: result.model, popularity: result.popularity, trainingSeconds: result.trainingSeconds };
+    const evaluation = {
+      split: result.split.kind,
+      model: result.model,
+      popularity: result.popularity,
+      trainingSeconds: result.trainingSeconds,
+      final: { trainedOn: 'all', epochs: final.epochs, seconds: final.seconds },
+    };
     await client.uploadArtifact(run, 'evaluation.json', JSON.stringify(evaluation, null, 2));
-    for (const [path, body] of Object.entries(modelArtifacts(data, result))) await client.uploadArtifact(run, path, body);
+    for (const [path, body] of Object.entries(modelArtifacts(data, result, final))) await client.uploadArtifact(run, path, body);
 
     await client.createRegisteredModel(record.registeredModel, 'Implicit ALS recommender (docs/model-artifacts.md)');
     const modelVersion = await client.createModelVersion(record.registeredModel, `${run.info.artifact_uri}/model`, runId, {
@@ -79,10 +94,25 @@ export async function recordRun(
       artifact_format: ARTIFACT_FORMAT,
       'model_recall_at_20': String(result.model['recall@20']),
       'popularity_recall_at_20': String(result.popularity['recall@20']),
+      best_epoch: String(result.bestEpoch),
+      split: result.split.kind,
+      trained_on: 'all',
     });
-    await client.setAlias(record.registeredModel, record.alias, modelVersion.version);
+    const nomination = await registry.nominate({
+      model: record.registeredModel,
+      version: modelVersion.version,
+      actor: 'trainer',
+      reason: `trained on ${dataset.rows} interactions (${record.input}), run ${runId}`,
+      evidence: {
+        run_id: runId,
+        dataset_sha256: dataset.sha256,
+        split: result.split.kind,
+        model_recall_at_20: result.model['recall@20'],
+        popularity_recall_at_20: result.popularity['recall@20'],
+      },
+    });
     await client.finishRun(runId, 'FINISHED');
-    return { runId, experimentId, modelVersion };
+    return { runId, experimentId, modelVersion, nomination };
   } catch (error) {
     await client.finishRun(runId, 'FAILED').catch(() => undefined);
     throw error;
