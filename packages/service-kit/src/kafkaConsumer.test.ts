@@ -5,6 +5,7 @@ import { loadInfraEnv } from '@platform/local-infra';
 import { Registry } from 'prom-client';
 import { createKafka, ensureTopics } from './kafka';
 import { BatchConsumer, BatchHandler, CommitOffset, ConsumedMessage, createBatchConsumer, DLQ_HEADERS, KAFKA_CONSUMER_METRICS } from './kafkaConsumer';
+import { eventually } from './testing';
 
 const { KAFKA_BROKERS } = loadInfraEnv();
 const kafka = createKafka({ brokers: KAFKA_BROKERS, clientId: 'service-kit-consumer-test' });
@@ -51,15 +52,6 @@ async function committed(groupId: string, topic: string): Promise<string[]> {
 }
 
 /** Polls a condition (not a fixed sleep): resolves as soon as it holds, fails after the timeout. */
-async function eventually<T>(check: () => Promise<T | undefined> | T | undefined, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise(resolve => setTimeout(resolve, 50));
-  }
-}
 
 /** Records what the handler saw; `seen(n)` resolves once n messages were handled. */
 function recorder() {

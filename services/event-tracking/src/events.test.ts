@@ -45,7 +45,7 @@ const recordsOf = (eventIds: string[], topicType?: string) =>
       ),
     );
     return found.every(Boolean) ? (found as KafkaRecord[]) : undefined;
-  }, `events ${eventIds.join(', ')} on Kafka`);
+  }, 20_000, `events ${eventIds.join(', ')} on Kafka`);
 
 const deadLettersOf = (sessionId: string, type: string) =>
   eventually(
@@ -55,6 +55,7 @@ const deadLettersOf = (sessionId: string, type: string) =>
           r.topic === harness.topic(`${type}.dlq`) &&
           JSON.parse(r.value.payload).sessionId === sessionId,
       ),
+    20_000,
     `dead letter of ${sessionId} on ${type}.dlq`,
   );
 
@@ -312,6 +313,7 @@ describe('POST /events', () => {
       harness.records.filter(r => !r.topic.endsWith('.dlq'));
     await eventually(
       () => (onEventTopics().length >= acknowledged.size ? true : undefined),
+      20_000,
       'every acknowledged event',
     );
     expect(new Set(onEventTopics().map(r => r.value.eventId))).toEqual(

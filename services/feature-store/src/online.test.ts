@@ -91,7 +91,7 @@ describe('feature store: online features from Kafka', () => {
       { key: 'p2', value: product('p2', 'books') },
     ]);
     // products first: an interaction on a product not yet in the map counts for no category
-    await eventually(async () => ((await h.app.store.categoryOf('p2')) === 'books' ? true : undefined), 'product map');
+    await eventually(async () => ((await h.app.store.categoryOf('p2')) === 'books' ? true : undefined), 30_000, 'product map');
     for (const e of [e1, e2, e3, e4, e5, e6, anonymous]) await h.produce(topic(e.type), [{ key: user, value: e }]);
     const o2 = randomUUID();
     await h.produce(h.config.ORDERS_TOPIC, [
@@ -119,7 +119,7 @@ describe('feature store: online features from Kafka', () => {
       if (response.status !== 200) return undefined;
       const { updatedAt, ...rest } = response.body;
       return isDeepStrictEqual(rest, expected) ? response.body : undefined;
-    }, 'the expected features');
+    }, 30_000, 'the expected features');
     expect(body).toEqual({ ...expected, updatedAt: expect.any(String) });
     expect(await h.redis.ttl(`${h.config.FEATURE_KEY_PREFIX}user:${user}`)).toBeGreaterThan(89 * 86_400);
   });
@@ -140,7 +140,7 @@ describe('feature store: online features from Kafka', () => {
     const body = await eventually(async () => {
       const response = await get(user, token);
       return response.body.frequency['1d'].view === 3 && response.body.monetary.orders === 2 ? response.body : undefined;
-    }, 'the marker events');
+    }, 30_000, 'the marker events');
     expect(body.frequency).toEqual({ '1d': counts(3, 1, 0, 0), '7d': counts(4, 1, 0, 0), '30d': counts(4, 1, 1, 0) });
     expect(body.monetary).toEqual({ total: 20.99, orders: 2 });
     expect(body.categoryAffinity).toEqual({ books: 10 / 17, shoes: 7 / 17 });

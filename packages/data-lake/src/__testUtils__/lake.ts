@@ -13,25 +13,14 @@ import { EventType, TrackedEvent } from '../schema';
 import { AzureLakeStore } from '../stores/azureStore';
 import { S3LakeStore } from '../stores/s3Store';
 import { LakeStore } from '../stores/types';
-import { freePort } from '@platform/service-kit/testing';
+import { eventually as kitEventually, freePort } from '@platform/service-kit/testing';
 
 export const infra = loadInfraEnv();
 
 /** Polls a condition (not a fixed sleep): resolves as soon as it holds, fails after the timeout. */
-export async function eventually<T>(check: () => Promise<T | undefined> | T | undefined, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  for (;;) {
-    try {
-      const value = await check();
-      if (value !== undefined) return value;
-    } catch (error) {
-      lastError = error;
-    }
-    if (Date.now() > deadline) throw new Error(`condition not met in time${lastError ? `: ${String(lastError)}` : ''}`);
-    await new Promise(resolve => setTimeout(resolve, 200));
-  }
-}
+/** The lake's waits are longer than the kit's default: a flush waits for the sink's interval. */
+export const eventually = <T>(check: () => Promise<T | undefined> | T | undefined, timeoutMs = 60_000) =>
+  kitEventually(check, timeoutMs, 'the lake');
 
 /** An address where nothing listens, freshly probed. */
 export const closedPort = freePort;

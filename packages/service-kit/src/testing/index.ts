@@ -54,3 +54,4 @@ export type { PoolOptions } from '../postgres';
 export { freePort } from './freePort';
 export { testDatabase } from './testDatabase';
 export type { TestDatabase } from './testDatabase';
+export { eventually } from './eventually';

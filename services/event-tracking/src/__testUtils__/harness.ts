@@ -125,19 +125,7 @@ export async function startHarness(options: { kafkaBrokers?: string } = {}) {
 }
 
 /** Polls until `check` returns a value other than undefined, or fails after `timeoutMs`. */
-export async function eventually<T>(
-  check: () => T | undefined,
-  what: string,
-  timeoutMs = 20_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise(resolve => setTimeout(resolve, 50));
-  }
-}
+export { eventually } from '@platform/service-kit/testing';
 
 /** Asserts a fetch response against the Event Tracking API contract and returns its parsed body. */
 export function contractValidator() {

@@ -12,20 +12,7 @@ export const infra = loadInfraEnv();
 export const uniqueSuffix = () => `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
 
 /** Polls a condition (not a fixed sleep): resolves as soon as it holds, fails after the timeout. */
-export async function eventually<T>(check: () => Promise<T | undefined>, what: string, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  for (;;) {
-    try {
-      const value = await check();
-      if (value !== undefined) return value;
-    } catch (error) {
-      lastError = error;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${lastError ? `: ${String(lastError)}` : ''}`);
-    await new Promise(resolve => setTimeout(resolve, 100));
-  }
-}
+export { eventually } from '@platform/service-kit/testing';
 
 /**
  * A real feature store on topics of its own (`fs-test-<run>.events.*`, `.orders`, `.products`), a Redis key prefix

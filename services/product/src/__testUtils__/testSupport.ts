@@ -90,31 +90,7 @@ export async function collectTopic(kafka: Kafka, topic: string) {
   return { records, stop: () => consumer.disconnect() };
 }
 
-/** Polls until `check` returns a value other than undefined, or fails after `timeoutMs`. */
-export async function eventually<T>(
-  check: () => Promise<T | undefined> | T | undefined,
-  timeoutMs = 20_000,
-  what = 'condition',
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  for (;;) {
-    try {
-      const value = await check();
-      if (value !== undefined) return value;
-    } catch (error) {
-      lastError = error;
-    }
-    if (Date.now() > deadline) {
-      throw new Error(
-        `timed out after ${timeoutMs} ms waiting for ${what}${
-          lastError ? `: ${String(lastError)}` : ''
-        }`,
-      );
-    }
-    await new Promise(resolve => setTimeout(resolve, 100));
-  }
-}
+export { eventually } from '@platform/service-kit/testing';
 
 type Json = Record<string, unknown>;
 
