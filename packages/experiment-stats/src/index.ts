@@ -1,0 +1,19 @@
+/**
+ * The results engine of A/B experiments: relative lift with a Welch t-test
+ * (delta method), Bayesian chance to beat control and expected loss, sample
+ * ratio mismatch, multiple exposures and operational guardrails. Pure functions,
+ * no I/O. See docs/experiment-statistics.md.
+ *
+ * @packageDocumentation
+ */
+
+export {
+  chiSquareSf,
+  normalCdf,
+  normalPpf,
+  normalSf,
+  studentTCdf,
+  studentTIsf,
+  studentTPpf,
+  studentTSf,
+} from './distributions';
