@@ -27,7 +27,11 @@ import platform
 from pathlib import Path
 
 import scipy.stats
-from gbstats.bayesian.tests import EffectBayesianABTest, EffectBayesianConfig
+from gbstats.bayesian.tests import (
+    EffectBayesianABTest,
+    EffectBayesianConfig,
+    GaussianPrior,
+)
 from gbstats.frequentist.tests import FrequentistConfig, TwoSidedTTest
 from gbstats.models.statistics import ProportionStatistic, SampleMeanStatistic
 from gbstats.utils import check_srm
@@ -210,6 +214,20 @@ CASES = [
         },
     },
     {
+        "name": "proper-prior-and-90-percent-intervals",
+        "description": "the small-sample case again with a proper N(0, 0.3^2) prior on the lift "
+        "and alpha 0.1: the prior pulls the posterior towards 0",
+        "input": {
+            "controlKey": "control",
+            "metrics": [CONVERSION],
+            "variants": [
+                variant("control", 0.5, 100, {"conversion": {"successes": 10}}),
+                variant("treatment", 0.5, 100, {"conversion": {"successes": 15}}),
+            ],
+            "options": {"alpha": 0.1, "prior": {"mean": 0.0, "variance": 0.09}},
+        },
+    },
+    {
         "name": "edge-zero-variance-and-empty",
         "description": "a baseline with no converters, a treatment with no users, a mean metric "
         "whose every value is equal: gbstats declines each comparison",
@@ -261,12 +279,21 @@ def finite(x):
     return x if math.isfinite(x) else None
 
 
-def compare(metric: dict, a, b) -> dict:
+def compare(metric: dict, a, b, options: dict) -> dict:
     inverse = not metric.get("higherIsBetter", True)
-    freq = TwoSidedTTest(a, b, FrequentistConfig(alpha=0.05)).compute_result()
-    bayes = EffectBayesianABTest(
-        a, b, EffectBayesianConfig(inverse=inverse, alpha=0.05)
-    ).compute_result()
+    alpha = options.get("alpha", 0.05)
+    bayes_config = EffectBayesianConfig(inverse=inverse, alpha=alpha)
+    if "prior" in options:
+        prior = options["prior"]
+        bayes_config = EffectBayesianConfig(
+            inverse=inverse,
+            alpha=alpha,
+            prior_effect=GaussianPrior(
+                mean=prior["mean"], variance=prior["variance"], proper=True
+            ),
+        )
+    freq = TwoSidedTTest(a, b, FrequentistConfig(alpha=alpha)).compute_result()
+    bayes = EffectBayesianABTest(a, b, bayes_config).compute_result()
     out = {
         "frequentist": {
             "errorMessage": freq.error_message,
@@ -286,7 +313,7 @@ def compare(metric: dict, a, b) -> dict:
         },
     }
     if freq.error_message is None:
-        t_test = TwoSidedTTest(a, b, FrequentistConfig(alpha=0.05))
+        t_test = TwoSidedTTest(a, b, FrequentistConfig(alpha=alpha))
         dof = float(t_test.dof)
         out["frequentist"]["degreesOfFreedom"] = dof
         out["frequentist"]["tStatistic"] = float(t_test.critical_value)
@@ -325,7 +352,7 @@ def expected_for(case: dict) -> dict:
             b = statistic(metric, v)
             entry = {"n": b.n, "mean": finite(b.mean), "variance": finite(b.variance)}
             if v["key"] != control["key"]:
-                entry.update(compare(metric, a, b))
+                entry.update(compare(metric, a, b, inp.get("options", {})))
             per_variant[v["key"]] = entry
         metrics[metric["key"]] = per_variant
     return {"srm": srm, "metrics": metrics}
@@ -342,9 +369,10 @@ def main() -> None:
             },
         },
         "settings": {
-            "alpha": 0.05,
+            "alpha": "0.05 unless a case's input.options.alpha says otherwise",
             "frequentist": "gbstats TwoSidedTTest, difference_type=relative",
-            "bayesian": "gbstats EffectBayesianABTest, default GaussianPrior(mean=0, variance=1, proper=False)",
+            "bayesian": "gbstats EffectBayesianABTest, default GaussianPrior(mean=0, variance=1, "
+            "proper=False) unless a case's input.options.prior gives a proper prior",
         },
         "cases": [{**case, "expected": expected_for(case)} for case in CASES],
     }

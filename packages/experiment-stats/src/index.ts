@@ -7,6 +7,9 @@
  * @packageDocumentation
  */
 
+export * from './analyze';
+export * from './statistics';
+export * from './health';
 export {
   chiSquareSf,
   normalCdf,
