@@ -10,6 +10,7 @@
 export * from './analyze';
 export * from './statistics';
 export * from './health';
+export * from './guardrails';
 export {
   chiSquareSf,
   normalCdf,
