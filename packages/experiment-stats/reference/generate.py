@@ -16,6 +16,7 @@ installed without its declared dependencies, next to current binary wheels:
     /tmp/gbstats-venv/bin/pip install --only-binary=:all: numpy scipy pydantic packaging
     /tmp/gbstats-venv/bin/pip install --no-deps gbstats==0.8.0
     /tmp/gbstats-venv/bin/python packages/experiment-stats/reference/generate.py
+    node_modules/.bin/prettier --write packages/experiment-stats/reference/gbstats-fixture.json
 
 (use a scratch venv; the project's .state/python venv is not involved.)
 """
