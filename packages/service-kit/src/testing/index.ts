@@ -55,3 +55,4 @@ export { freePort } from './freePort';
 export { testDatabase } from './testDatabase';
 export type { TestDatabase } from './testDatabase';
 export { eventually } from './eventually';
+export { alertsWithoutRunbookSection, metricsIn, metricsQueriedBy } from './observability';
