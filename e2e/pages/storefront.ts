@@ -64,6 +64,27 @@ export class Storefront {
     return response.json();
   }
 
+  /** GET /recommendations through the gateway (which adds the caller's experiment variant). */
+  async recommendations(userId: string, topK: number): Promise<{
+    userId: string;
+    items: Array<{ productId: string; score: number }>;
+    modelVersion: string;
+    model: { name: string; version: string; alias: string };
+    variant: string;
+    source: string;
+    fallbacks: string[];
+  }> {
+    const response = await this.request.get(this.url('/recommendations'), { params: { userId, topK: String(topK) }, headers: this.headers() });
+    await expectStatus(response, 200);
+    return response.json();
+  }
+
+  async product(id: string): Promise<{ id: string; stock: number; status: string }> {
+    const response = await this.request.get(this.url(`/products/${id}`), { headers: this.headers() });
+    await expectStatus(response, 200);
+    return response.json();
+  }
+
   async order(id: string): Promise<{ id: string; userId: string; status: string; total: number; items: unknown[] }> {
     const response = await this.request.get(this.url(`/orders/${id}`), { headers: this.headers() });
     await expectStatus(response, 200);

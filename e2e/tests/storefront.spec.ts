@@ -4,7 +4,7 @@ import { Storefront, watchTopics } from '../pages/storefront';
 
 // The product as ./idp start runs it (same processes, keys and config), used only through the gateway.
 test.describe('storefront journey', () => {
-  test('register, log in, browse, search, track, add to cart, check out (and retry), read the order, see the events', async ({ request }) => {
+  test('register, log in, browse, search, get recommendations, track, add to cart, check out (and retry), read the order, see the events', async ({ request }) => {
     const topics = await watchTopics(['orders', 'events.view', 'events.click']);
     try {
       const shop = new Storefront(request);
@@ -34,6 +34,17 @@ test.describe('storefront journey', () => {
         [{ sessionId: `s-${randomUUID()}`, type: 'view', productId: product!.id, ts, meta: {} }],
         { anonymous: true },
       );
+
+      // a new shopper is a cold start: the champion that ./idp start trained answers its popularity list, in stock
+      const recommended = await shop.recommendations(shopper.id, 10);
+      expect(recommended).toMatchObject({ userId: shopper.id, source: 'popularity', model: { name: 'recommendation-ranker' } });
+      expect(recommended.fallbacks).toContain('cold_start');
+      expect(recommended.modelVersion).toBe(recommended.model.version);
+      expect(recommended.items).toHaveLength(10);
+      for (const item of recommended.items.slice(0, 3)) {
+        const shown = await shop.product(item.productId);
+        expect(shown.stock, `recommended ${item.productId} is in stock`).toBeGreaterThan(0);
+      }
 
       const cart = await shop.addToCart(product!.id, 2);
       expect(cart.items).toEqual([expect.objectContaining({ productId: product!.id, quantity: 2 })]);

@@ -177,6 +177,31 @@ seed_demo_data() {
       const types = Object.entries(r.byType ?? {}).map(([t, n]) => `${n} ${t}`).join(", ");
       console.log(`demo traffic: ${r.sent} events (${types}) of ${r.users} users over ${r.days} days, in ${r.seconds} s`);
     } catch { console.log(text.trim().split("\n").pop()); }' "$RUN_DIR/demo-traffic.log")"
+  demo_model
+}
+
+# The recommender's first model, made by the loop itself: the feature store's offline job writes the interactions
+# table from the lake, the trainer trains on it, registers the version and promotes it to champion (MLflow), and the
+# recommendation service follows the champion alias within its poll interval. Once per machine: a champion stays.
+demo_model() {
+  local model="${MODEL_NAME:-recommendation-ranker}" from to
+  if curl -fs -o /dev/null "$MLFLOW_TRACKING_URI/api/2.0/mlflow/registered-models/alias?name=$model&alias=champion"; then
+    log "the recommender has a champion already ($model@champion in MLflow): not retraining"
+  else
+    wait_data_plane_settled 300
+    from=$(date -u -d '20 days ago' +%F); to=$(date -u +%F)
+    log "writing the interactions table of $from..$to to the lake (feature store offline job; docs/features.md)"
+    yarn workspace @platform/feature-store-service offline --from "$from" --to "$to" >"$RUN_DIR/features-offline.log" 2>&1 \
+      || die "the offline feature job failed; see $RUN_DIR/features-offline.log"
+    log "training the recommender on it (yarn train; docs/recommender-evaluation.md)"
+    FEATURE_STORE_URL="http://127.0.0.1:${SERVICE_PORTS[feature-store]}" \
+      yarn train --input "s3://${LAKE_S3_BUCKET:-data-lake}/features/interactions/" --promote-margin 0.02 \
+      >"$RUN_DIR/train.log" 2>&1 || die "training failed; see $RUN_DIR/train.log"
+    grep -E '^(training time|promoted|not promoted|MLflow run)' "$RUN_DIR/train.log" | while read -r line; do log "$line"; done
+  fi
+  local pid_file="$RUN_DIR/recommendation.pid"
+  [ -f "$pid_file" ] && wait_http "http://127.0.0.1:${SERVICE_PORTS[recommendation]}/readyz" "recommendation-service (champion loaded)" 90 "$(cat "$pid_file")"
+  return 0
 }
 
 # The portal answers before the catalog has processed its files; tests and users want the full catalog.
