@@ -36,9 +36,13 @@ async function main() {
     const store = new ExperimentStore(pool);
     let experiment = await store.get(RECOMMENDATION_RANKING.key);
     if (!experiment) {
-      experiment = await store
-        .create(RECOMMENDATION_RANKING, { actor, reason: 'demo data' })
-        .catch(async error => (await store.get(RECOMMENDATION_RANKING.key)) ?? Promise.reject(error));
+      try {
+        experiment = await store.create(RECOMMENDATION_RANKING, { actor, reason: 'demo data' });
+      } catch (error) {
+        // a second seed run at the same moment loses the create (409) and goes on with the other's experiment
+        experiment = await store.get(RECOMMENDATION_RANKING.key);
+        if (!experiment) throw error;
+      }
     }
     if (experiment.status === 'draft') experiment = await store.start(experiment.key, { actor, reason: 'demo data' });
     const weights = experiment.variants.map(v => `${v.name}=${v.modelAlias ?? '-'} ${v.weight}%`).join(', ');
