@@ -178,6 +178,9 @@ seed_demo_data() {
       console.log(`demo traffic: ${r.sent} events (${types}) of ${r.users} users over ${r.days} days, in ${r.seconds} s`);
     } catch { console.log(text.trim().split("\n").pop()); }' "$RUN_DIR/demo-traffic.log")"
   demo_model
+  log "the demo experiment recommendation-ranking: champion 90% against challenger 10% (idempotent; docs/ab-testing.md)"
+  yarn workspace @platform/ab-testing-service seed >"$RUN_DIR/seed-experiments.log" 2>&1 \
+    || die "seeding the demo experiment failed; see $RUN_DIR/seed-experiments.log"
 }
 
 # The recommender's first model, made by the loop itself: the feature store's offline job writes the interactions
@@ -193,11 +196,17 @@ demo_model() {
     log "writing the interactions table of $from..$to to the lake (feature store offline job; docs/features.md)"
     yarn workspace @platform/feature-store-service offline --from "$from" --to "$to" >"$RUN_DIR/features-offline.log" 2>&1 \
       || die "the offline feature job failed; see $RUN_DIR/features-offline.log"
-    log "training the recommender on it (yarn train; docs/recommender-evaluation.md)"
+    local input="s3://${LAKE_S3_BUCKET:-data-lake}/features/interactions/"
+    log "training the recommender on it (yarn train; docs/recommender-evaluation.md): the first version becomes champion"
     FEATURE_STORE_URL="http://127.0.0.1:${SERVICE_PORTS[feature-store]}" \
-      yarn train --input "s3://${LAKE_S3_BUCKET:-data-lake}/features/interactions/" --promote-margin 0.02 \
-      >"$RUN_DIR/train.log" 2>&1 || die "training failed; see $RUN_DIR/train.log"
+      yarn train --input "$input" --promote-margin 0.02 >"$RUN_DIR/train.log" 2>&1 \
+      || die "training failed; see $RUN_DIR/train.log"
     grep -E '^(training time|promoted|not promoted|MLflow run)' "$RUN_DIR/train.log" | while read -r line; do log "$line"; done
+    # a second version with fewer factors stays the challenger: the demo experiment compares the two
+    log "training a challenger (16 factors) for the demo experiment"
+    yarn train --input "$input" --factors 16 >"$RUN_DIR/train-challenger.log" 2>&1 \
+      || die "training the challenger failed; see $RUN_DIR/train-challenger.log"
+    grep -E '^(training time|MLflow run)' "$RUN_DIR/train-challenger.log" | while read -r line; do log "$line"; done
   fi
   local pid_file="$RUN_DIR/recommendation.pid"
   [ -f "$pid_file" ] && wait_http "http://127.0.0.1:${SERVICE_PORTS[recommendation]}/readyz" "recommendation-service (champion loaded)" 90 "$(cat "$pid_file")"
