@@ -201,7 +201,7 @@ demo_model() {
     FEATURE_STORE_URL="http://127.0.0.1:${SERVICE_PORTS[feature-store]}" \
       yarn train --input "$input" --promote-margin 0.02 >"$RUN_DIR/train.log" 2>&1 \
       || die "training failed; see $RUN_DIR/train.log"
-    grep -E '^(training time|promoted|not promoted|MLflow run)' "$RUN_DIR/train.log" | while read -r line; do log "$line"; done
+    grep -E '^(training time|recall@20 ratio|promoted|not promoted|MLflow run)' "$RUN_DIR/train.log" | while read -r line; do log "$line"; done
     # a second version with fewer factors stays the challenger: the demo experiment compares the two
     log "training a challenger (16 factors) for the demo experiment"
     yarn train --input "$input" --factors 16 >"$RUN_DIR/train-challenger.log" 2>&1 \

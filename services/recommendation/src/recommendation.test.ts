@@ -83,7 +83,7 @@ describe('recommendation service against MLflow, Redis and Kafka', () => {
 
     version1 = await registry.register(modelFiles(v1));
     await registry.setAlias('champion', version1);
-    await eventually(async () => ((await h.get('/readyz')).status === 200 ? true : undefined), 'readiness');
+    await eventually(async () => ((await h.get('/readyz')).status === 200 ? true : undefined), 30_000, 'readiness');
     expect(await h.metric(RECOMMENDATION_METRICS.modelInfo, { alias: 'champion', version: version1 })).toBe(1);
 
     const res = await h.get(`/recommendations?userId=${userA}&topK=3`, customerA);
@@ -156,7 +156,7 @@ describe('recommendation service against MLflow, Redis and Kafka', () => {
     const res = await eventually(async () => {
       const r = await h.get(`/recommendations?userId=${userA}&topK=3`, customerA);
       return ids(r.body)[0] === 'p-a' ? undefined : r;
-    }, 'p-a filtered out');
+    }, 30_000, 'p-a filtered out');
     expect(ids(res.body)).toEqual(['p-b', 'p-c', 'p-d']);
     expect(ids((await h.get(`/recommendations?userId=${randomUUID()}&topK=3`, service)).body)).toEqual(['p-f', 'p-c', 'p-b']);
     expect(ids((await h.get('/recommendations/similar/p-b?topK=5', customerA)).body)).not.toContain('p-a');
@@ -166,7 +166,7 @@ describe('recommendation service against MLflow, Redis and Kafka', () => {
     await eventually(async () => {
       const r = await h.get(`/recommendations?userId=${userA}&topK=3`, customerA);
       return ids(r.body)[0] === 'p-a' ? true : undefined;
-    }, 'p-a back');
+    }, 30_000, 'p-a back');
   });
 
   it('trending: weighted interactions of the window, then popularity to fill up, without unavailable products', async () => {
@@ -175,7 +175,7 @@ describe('recommendation service against MLflow, Redis and Kafka', () => {
     const res = await eventually(async () => {
       const r = await h.get('/recommendations/trending?topK=4', customerA);
       return r.body.windowEvents === 4 ? r : undefined;
-    }, 'four events in the window', 30_000);
+    }, 30_000, 'four events in the window');
     h.contract.assertResponse('GET', '/recommendations/trending', res);
     // p-e (1 view) is deleted: left out; popularity fills: p-f (p-e skipped, p-c taken)
     expect(res.body.items.slice(0, 2)).toEqual([
@@ -201,7 +201,7 @@ describe('recommendation service against MLflow, Redis and Kafka', () => {
     const served = await eventually(async () => {
       const r = await h.get(`/recommendations?userId=${userA}&topK=1`, customerA, { 'X-Exp-Variant': 'treatment' });
       return r.body.model.alias === 'challenger' ? r : undefined;
-    }, 'treatment served by the challenger');
+    }, 30_000, 'treatment served by the challenger');
     expect(served.body).toMatchObject({ variant: 'treatment', modelVersion: challenger, fallbacks: [] });
     expect(ids(served.body)).toEqual(['p-f']);
     expect((await h.get(`/recommendations?userId=${userA}&topK=1`, customerA)).body.modelVersion).toBe(version1);
@@ -214,9 +214,9 @@ describe('recommendation service against MLflow, Redis and Kafka', () => {
     const broken = await registry.register({ ...files, 'item_factors.bin': corrupt });
     const truncated = await registry.register({ ...files, 'user_factors.bin': files['user_factors.bin'].subarray(4) });
     await registry.setAlias('champion', broken);
-    await eventually(async () => ((await h.metric(RECOMMENDATION_METRICS.modelLoadFailures, { reason: 'non_finite' })) === 1 ? true : undefined), 'the NaN refused');
+    await eventually(async () => ((await h.metric(RECOMMENDATION_METRICS.modelLoadFailures, { reason: 'non_finite' })) === 1 ? true : undefined), 30_000, 'the NaN refused');
     await registry.setAlias('champion', truncated);
-    await eventually(async () => ((await h.metric(RECOMMENDATION_METRICS.modelLoadFailures, { reason: 'size_mismatch' })) === 1 ? true : undefined), 'the short file refused');
+    await eventually(async () => ((await h.metric(RECOMMENDATION_METRICS.modelLoadFailures, { reason: 'size_mismatch' })) === 1 ? true : undefined), 30_000, 'the short file refused');
     const res = await h.get(`/recommendations?userId=${userA}&topK=3`, customerA);
     expect(res.body.modelVersion).toBe(version1);
     expect(ids(res.body)).toEqual(['p-a', 'p-b', 'p-c']);
@@ -248,7 +248,7 @@ describe('recommendation service against MLflow, Redis and Kafka', () => {
       }
     };
     const workers = Array.from({ length: 8 }, worker);
-    await eventually(async () => ((seen.get(version1) ?? 0) > 50 ? true : undefined), 'load on version 1');
+    await eventually(async () => ((seen.get(version1) ?? 0) > 50 ? true : undefined), 30_000, 'load on version 1');
     await registry.setAlias('champion', version2);
     moved = true;
     await Promise.all(workers);
@@ -262,7 +262,7 @@ describe('recommendation service against MLflow, Redis and Kafka', () => {
     const before = (await h.get(`/recommendations?userId=${userA}&topK=1`, customerA)).body.modelVersion;
     expect(await h.metric(RECOMMENDATION_METRICS.registryUp)).toBe(1);
     await proxy.close();
-    await eventually(async () => ((await h.metric(RECOMMENDATION_METRICS.registryUp)) === 0 ? true : undefined), 'registry reported down');
+    await eventually(async () => ((await h.metric(RECOMMENDATION_METRICS.registryUp)) === 0 ? true : undefined), 30_000, 'registry reported down');
     for (let i = 0; i < 20; i++) {
       const r = await h.get(`/recommendations?userId=${userA}&topK=1`, customerA);
       expect(r.status).toBe(200);
@@ -292,7 +292,7 @@ describe('recommendation service with Redis unavailable', () => {
   });
 
   it("answers from the model's own user index or popularity and counts the fallback", async () => {
-    await eventually(async () => ((await h.get('/readyz')).status === 200 ? true : undefined), 'readiness without Redis');
+    await eventually(async () => ((await h.get('/readyz')).status === 200 ? true : undefined), 30_000, 'readiness without Redis');
     const service = await token('checkout', ['service']);
     const known = await h.get(`/recommendations?userId=${userA}&topK=3`, service);
     expect(known.status).toBe(200);

@@ -3,6 +3,8 @@ import { Redis } from 'ioredis';
 import { loadInfraEnv } from '@platform/local-infra';
 import { createJwtIssuer, createKafka, ensureTopics } from '@platform/service-kit';
 import { contractAsserter } from '@platform/service-kit/testing';
+
+export { eventually } from '@platform/service-kit/testing';
 import { createRecommendationService } from '../app';
 import { eventTopics } from '../availability/StreamFollower';
 import { loadRecommendationConfig } from '../config';
@@ -11,21 +13,6 @@ export const infra = loadInfraEnv();
 
 export const uniqueSuffix = () => `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
 
-/** Polls a condition (not a fixed sleep): resolves as soon as it holds, fails after the timeout. */
-export async function eventually<T>(check: () => Promise<T | undefined>, what: string, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  for (;;) {
-    try {
-      const value = await check();
-      if (value !== undefined) return value;
-    } catch (error) {
-      lastError = error;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${lastError ? `: ${String(lastError)}` : ''}`);
-    await new Promise(resolve => setTimeout(resolve, 100));
-  }
-}
 
 /** The names one test run owns on the shared servers: topics, Redis keys, the MLflow registered model. */
 export function testNames() {
