@@ -82,6 +82,21 @@ describe('JWT issuer, verifier and requireAuth', () => {
     await expect(verifier.verify(await otherAudience.sign({ sub: 'u-1', roles: [] }))).rejects.toThrow(/aud/);
   });
 
+  it('remembers a verified token only until it expires, and never a token whose signature fails', async () => {
+    const issuer = await createJwtIssuer({ privateKeyPem: keys.privateKeyPem, issuer: claims.iss, audience: claims.aud, ttlSeconds: 1 });
+    const verifier = await createJwtVerifier({ publicKeyPem: keys.publicKeyPem, issuer: claims.iss, audience: claims.aud });
+    const token = await issuer.sign({ sub: 'u-2', roles: ['customer'] });
+    await expect(verifier.verify(token)).resolves.toMatchObject({ sub: 'u-2' });
+    await expect(verifier.verify(token)).resolves.toMatchObject({ sub: 'u-2' });
+    // the same claims with the last signature character changed: not the remembered token
+    const [header, body, signature] = token.split('.');
+    const forged = `${header}.${body}.${signature.slice(0, -2)}${signature.endsWith('AA') ? 'BB' : 'AA'}`;
+    await expect(verifier.verify(forged)).rejects.toThrow();
+    // exp has second resolution: two seconds on, the remembered token is expired like any other
+    await new Promise(resolve => setTimeout(resolve, 2_100));
+    await expect(verifier.verify(token)).rejects.toThrow(/exp/);
+  });
+
   it('answers 401 without or with a bad token, 403 without the role, and sets req.auth otherwise', async () => {
     const issuer = await createJwtIssuer({ privateKeyPem: keys.privateKeyPem, issuer: claims.iss, audience: claims.aud, ttlSeconds: 60 });
     const verifier = await createJwtVerifier({ publicKeyPem: keys.publicKeyPem, issuer: claims.iss, audience: claims.aud });
