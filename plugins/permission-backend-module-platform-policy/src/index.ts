@@ -1,3 +1,4 @@
 export { platformPolicyModule as default } from './module';
 export { PlatformPermissionPolicy } from './policy';
 export * from './rules';
+export * from './modelRegistryRules';

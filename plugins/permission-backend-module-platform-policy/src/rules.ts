@@ -10,6 +10,7 @@ import {
   createCatalogConditionalDecision,
 } from '@backstage/plugin-catalog-backend/alpha';
 import { catalogEntityCreatePermission, catalogLocationCreatePermission } from '@backstage/plugin-catalog-common/alpha';
+import { modelRegistryRules } from './modelRegistryRules';
 
 /**
  * One rule of the portal's policy: returns a decision when it applies, undefined to pass to the next rule.
@@ -54,6 +55,7 @@ export const ownersMayActOnTheirEntities: PolicyRule = (request, user) =>
 /** Evaluated in order; the first rule that decides wins; anything undecided is denied. */
 export const platformRules: PolicyRule[] = [
   platformAdminsMayDoAnything,
+  ...modelRegistryRules,
   everyoneMayRead,
   engineersMayRegisterServices,
   ownersMayActOnTheirEntities,
