@@ -16,6 +16,31 @@ export const abTestingConfigSchema = z.object({
   EXPERIMENT_CACHE_TTL_MS: z.coerce.number().int().min(0).default(2_000),
   /** assignments kept in memory (LRU) per replica, so a returning user costs no database round trip */
   ASSIGNMENT_CACHE_SIZE: z.coerce.number().int().min(0).default(100_000),
+  /** Kafka brokers; the results ingestion runs when set (the four interaction topics, from the beginning) */
+  KAFKA_BROKERS: z.string().min(1).optional(),
+  /** the topics the results ingestion reads, comma separated */
+  RESULTS_TOPICS: z
+    .string()
+    .default('events.view,events.click,events.cart,events.purchase')
+    .transform(value => value.split(',').map(topic => topic.trim()).filter(Boolean)),
+  RESULTS_CONSUMER_GROUP: z.string().min(1).default('ab-testing-results'),
+  /** Prometheus (HTTP API); with MLFLOW_TRACKING_URI it turns the rollout controller on */
+  PROMETHEUS_URL: z.string().url().optional(),
+  /** the MLflow tracking server of the model registry (the controller demotes challengers through it) */
+  MLFLOW_TRACKING_URI: z.string().url().optional(),
+  /** the model registry's history database; default: the database model_registry on DATABASE_URL's server */
+  MODEL_REGISTRY_DATABASE_URL: z.string().url().optional(),
+  /** `false` keeps the controller off even when Prometheus and MLflow are configured */
+  ROLLOUT_CONTROLLER: z.enum(['true', 'false']).default('true').transform(value => value === 'true'),
+  /** how often the controller looks at every running model experiment */
+  ROLLOUT_INTERVAL_MS: z.coerce.number().int().min(100).default(15_000),
+  /** the range of the guardrail queries' rate() (PromQL duration) */
+  GUARDRAIL_RATE_WINDOW: z
+    .string()
+    .regex(/^\d+[smh]$/)
+    .default('5m'),
+  /** the service label of the recommendation service's metrics in Prometheus (scrape config) */
+  GUARDRAIL_SERVICE_LABEL: z.string().min(1).default('recommendation-service'),
   ...jwtVerifierEnv,
 });
 

@@ -64,4 +64,74 @@ export const migrations: Migration[] = [
         FOR EACH STATEMENT EXECUTE FUNCTION experiment_audit_append_only();
     `,
   },
+  {
+    id: 2,
+    name: 'results aggregates from the interaction events, rollout plans and their state',
+    sql: `
+      -- Every event id counted once: the ingestion inserts the ids of a batch first and counts only the new ones.
+      CREATE TABLE processed_events (
+        event_id uuid PRIMARY KEY,
+        experiment_id uuid NOT NULL REFERENCES experiments (id),
+        processed_at timestamptz NOT NULL DEFAULT now()
+      );
+
+      -- Per experiment, variant and user: what the user did while seeing that variant.
+      CREATE TABLE result_users (
+        experiment_id uuid NOT NULL REFERENCES experiments (id),
+        variant text NOT NULL,
+        user_id uuid NOT NULL,
+        exposures integer NOT NULL DEFAULT 0,
+        clicks integer NOT NULL DEFAULT 0,
+        carts integer NOT NULL DEFAULT 0,
+        purchases integer NOT NULL DEFAULT 0,
+        revenue_cents bigint NOT NULL DEFAULT 0,
+        first_seen timestamptz NOT NULL,
+        last_seen timestamptz NOT NULL,
+        first_purchase_at timestamptz,
+        PRIMARY KEY (experiment_id, variant, user_id)
+      );
+      CREATE INDEX result_users_user ON result_users (experiment_id, user_id);
+
+      -- Per experiment, variant and UTC day (of the event's ts): additive counts, summed up to a day for the
+      -- cumulative series.
+      CREATE TABLE result_daily (
+        experiment_id uuid NOT NULL REFERENCES experiments (id),
+        variant text NOT NULL,
+        day date NOT NULL,
+        exposures bigint NOT NULL DEFAULT 0,
+        clicks bigint NOT NULL DEFAULT 0,
+        carts bigint NOT NULL DEFAULT 0,
+        purchases bigint NOT NULL DEFAULT 0,
+        revenue_cents bigint NOT NULL DEFAULT 0,
+        PRIMARY KEY (experiment_id, variant, day)
+      );
+
+      -- The rollout controller's plan of a model experiment (the default plan until someone saves one).
+      CREATE TABLE rollout_plans (
+        experiment_id uuid PRIMARY KEY REFERENCES experiments (id),
+        plan jsonb NOT NULL,
+        updated_at timestamptz NOT NULL DEFAULT now(),
+        updated_by text NOT NULL
+      );
+
+      -- What the controller knows between two ticks.
+      CREATE TABLE rollout_state (
+        experiment_id uuid PRIMARY KEY REFERENCES experiments (id),
+        phase text NOT NULL DEFAULT 'ramping',
+        held_since timestamptz,
+        paused_reason text,
+        paused_at timestamptz,
+        last_evaluation jsonb,
+        last_evaluated_at timestamptz,
+        rolled_back_at timestamptz,
+        demotion_pending boolean NOT NULL DEFAULT false,
+        updated_at timestamptz NOT NULL DEFAULT now()
+      );
+
+      -- The audit log also records what the rollout controller decided without changing the experiment.
+      ALTER TABLE experiment_audit DROP CONSTRAINT experiment_audit_action_check;
+      ALTER TABLE experiment_audit ADD CONSTRAINT experiment_audit_action_check
+        CHECK (action IN ('create', 'update', 'start', 'ramp', 'stop', 'conclude', 'pause', 'plan', 'rollback'));
+    `,
+  },
 ];

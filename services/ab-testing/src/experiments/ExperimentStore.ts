@@ -14,6 +14,7 @@ import {
   type ExperimentKind,
   type ExperimentPatch,
   type ExperimentStatus,
+  type NoteAction,
   type Variant,
 } from './model';
 
@@ -219,6 +220,20 @@ export class ExperimentStore {
       const now = new Date();
       return { status: TRANSITIONS.conclude.to, winner, concluded_at: now, stopped_at: before.stoppedAt ?? now };
     });
+  }
+
+  /**
+   * Appends an audit entry that changes nothing (before = after, no version bump): a rollout pause, a saved
+   * rollout plan, a finished rollback. Written under the experiment's row lock like every change.
+   */
+  async note(key: string, action: NoteAction, options: ChangeOptions): Promise<StoredExperiment> {
+    return this.transaction(async client => {
+      const { rows } = await client.query<ExperimentRow>('SELECT * FROM experiments WHERE key = $1 FOR UPDATE', [key]);
+      if (!rows[0]) throw problems.notFound(`No experiment ${key}.`);
+      const experiment = fromRow(rows[0]);
+      await this.audit(client, action, experiment, experiment, options);
+      return experiment;
+    }, key);
   }
 
   /** The audit log of an experiment, oldest first. */

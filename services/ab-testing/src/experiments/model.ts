@@ -66,7 +66,12 @@ export interface Actor {
   roles: string[];
 }
 
-export type AuditAction = 'create' | 'update' | 'start' | 'ramp' | 'stop' | 'conclude';
+export type AuditAction = 'create' | 'update' | 'start' | 'ramp' | 'stop' | 'conclude' | NoteAction;
+/**
+ * Audit entries that change nothing in the experiment (before = after): the rollout controller paused on a
+ * sample ratio mismatch, a rollout plan was saved, a guardrail rollback finished (the registry's demotion).
+ */
+export type NoteAction = 'pause' | 'plan' | 'rollback';
 
 export interface AuditEntry {
   id: number;

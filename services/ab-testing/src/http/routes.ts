@@ -2,10 +2,15 @@ import { problems, type NextFunction, type Request, type RequestHandler, type Re
 import type { DecisionService } from '../experiments/DecisionService';
 import { publicExperiment, type ExperimentStore } from '../experiments/ExperimentStore';
 import type { Actor, ExperimentInput, ExperimentKind, ExperimentPatch, ExperimentStatus } from '../experiments/model';
+import type { ResultsService } from '../results/ResultsService';
+import { isManaged, planFrom, type RolloutPlan } from '../rollout/plan';
+import type { RolloutStore } from '../rollout/RolloutStore';
 
 export interface AbTestingRoutesOptions {
   store: ExperimentStore;
   decisions: DecisionService;
+  results: ResultsService;
+  rollouts: RolloutStore;
   /** requireAuth with role admin: defining, starting and concluding experiments */
   admin: RequestHandler;
   /** requireAuth with role admin or service: reading experiments and their audit log, ramping, stopping */
@@ -22,7 +27,10 @@ function actorOf(req: Request): Actor {
 const keyOf = (req: Request) => String(req.params.key);
 
 /** The routes of the A/B Testing API; the kit has checked every request against the contract already. */
-export function abTestingRoutes(router: Router, { store, decisions, admin, operator, caller }: AbTestingRoutesOptions): void {
+export function abTestingRoutes(
+  router: Router,
+  { store, decisions, results, rollouts, admin, operator, caller }: AbTestingRoutesOptions,
+): void {
   router.get('/experiments', operator, async (req, res) => {
     const { status, kind, owner } = req.query as { status?: ExperimentStatus; kind?: ExperimentKind; owner?: string };
     res.json({ items: (await store.list({ status, kind, owner })).map(publicExperiment) });
@@ -68,6 +76,48 @@ export function abTestingRoutes(router: Router, { store, decisions, admin, opera
 
   router.get('/experiments/:key/audit', operator, async (req, res) => {
     res.json({ items: await store.auditLog(keyOf(req)) });
+  });
+
+  router.get('/experiments/:key/results', operator, async (req, res) => {
+    res.json(await results.results(keyOf(req)));
+  });
+
+  const rolloutOf = async (key: string) => {
+    const experiment = await store.require(key);
+    const [plan, state] = await Promise.all([rollouts.plan(experiment.id), rollouts.state(experiment.id)]);
+    return { experimentKey: experiment.key, managed: isManaged(experiment), ...plan, state };
+  };
+
+  router.get('/experiments/:key/rollout', operator, async (req, res) => {
+    res.json(await rolloutOf(keyOf(req)));
+  });
+
+  router.put('/experiments/:key/rollout', admin, async (req, res) => {
+    const { reason, ...input } = req.body as Partial<RolloutPlan> & { reason: string };
+    const experiment = await store.require(keyOf(req));
+    if (!isManaged(experiment)) {
+      throw problems.unprocessable(`Experiment ${experiment.key} is not one the rollout controller drives.`, [
+        { pointer: '/', message: 'a model experiment with two variants: control → champion, treatment → challenger' },
+      ]);
+    }
+    const plan = planFrom(input);
+    const actor = actorOf(req);
+    await rollouts.savePlan(experiment.id, plan, actor.sub);
+    await store.note(experiment.key, 'plan', {
+      actor,
+      reason,
+      evidence: {
+        enabled: plan.enabled,
+        steps: plan.steps.join(','),
+        concludeAfterLastStep: plan.concludeAfterLastStep,
+        holdSeconds: plan.holdSeconds,
+        minUsersPerVariant: plan.minUsersPerVariant,
+        thresholds: JSON.stringify(plan.thresholds).slice(0, 500),
+        decisionMetric: plan.decisionMetric,
+        decisionChance: plan.decisionChance,
+      },
+    });
+    res.json(await rolloutOf(experiment.key));
   });
 
   router.get('/experiments/:key/decision', caller, async (req, res) => {
