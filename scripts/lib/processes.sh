@@ -181,6 +181,10 @@ seed_demo_data() {
   log "the demo experiment recommendation-ranking: champion 90% against challenger 10% (idempotent; docs/ab-testing.md)"
   yarn workspace @platform/ab-testing-service seed >"$RUN_DIR/seed-experiments.log" 2>&1 \
     || die "seeding the demo experiment failed; see $RUN_DIR/seed-experiments.log"
+  log "sending the demo experiment's traffic (exposures and outcomes per variant, once per machine)"
+  yarn workspace @platform/ab-testing-service demo-results >"$RUN_DIR/demo-results.log" 2>&1 \
+    || die "the demo experiment's traffic failed; see $RUN_DIR/demo-results.log"
+  log "$(tail -n1 "$RUN_DIR/demo-results.log")"
 }
 
 # The recommender's first model, made by the loop itself: the feature store's offline job writes the interactions
