@@ -2,7 +2,7 @@ import type { Pool } from 'pg';
 import { Counter, type Registry } from 'prom-client';
 import { problems } from '@platform/service-kit';
 import { assignVariant } from '../assignment/hash';
-import { Lru } from './Lru';
+import { LRUCache } from 'lru-cache';
 import { isTargeted, type ExperimentStatus, type ModelAlias } from './model';
 import type { ExperimentStore, StoredExperiment } from './ExperimentStore';
 
@@ -52,9 +52,10 @@ export interface DecisionServiceOptions {
  * whatever the weights become. Stopped experiments answer control, concluded ones the winner, without assigning.
  */
 export class DecisionService {
-  private readonly experiments = new Lru<string, CachedExperiment>(1_000);
+  private readonly experiments = new LRUCache<string, CachedExperiment>({ max: 1_000 });
   private readonly loading = new Map<string, Promise<CachedExperiment>>();
-  private readonly assignments: Lru<string, Assignment>;
+  /** undefined when the cache is off (size 0) */
+  private readonly assignments?: LRUCache<string, Assignment>;
   private readonly now: () => number;
   /** bumped by invalidate, so a load that started before a change does not cache what it read */
   private generation = 0;
@@ -62,7 +63,7 @@ export class DecisionService {
   private readonly assignmentReads?: Counter<'result'>;
 
   constructor(private readonly options: DecisionServiceOptions) {
-    this.assignments = new Lru(options.assignmentCacheSize);
+    if (options.assignmentCacheSize > 0) this.assignments = new LRUCache({ max: options.assignmentCacheSize });
     this.now = options.now ?? Date.now;
     if (options.registry) {
       this.decisions = new Counter({
@@ -106,14 +107,14 @@ export class DecisionService {
     if (!isTargeted(experiment.targeting, attributes)) return this.answer(experiment, userId, control, 'not-targeted', null);
 
     const cacheKey = `${experiment.id}:${userId}`;
-    const cached = this.assignments.get(cacheKey);
+    const cached = this.assignments?.get(cacheKey);
     if (cached) {
       this.assignmentReads?.inc({ result: 'cache' });
       return this.answer(experiment, userId, cached.variant, 'assignment', cached.assignedAt);
     }
     const { assignment, created } = await this.assign(experiment, userId);
     this.assignmentReads?.inc({ result: created ? 'created' : 'database' });
-    this.assignments.set(cacheKey, assignment);
+    this.assignments?.set(cacheKey, assignment);
     return this.answer(experiment, userId, assignment.variant, created ? 'new-assignment' : 'assignment', assignment.assignedAt);
   }
 
