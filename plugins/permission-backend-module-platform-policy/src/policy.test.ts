@@ -54,6 +54,27 @@ describe('PlatformPermissionPolicy', () => {
     expect(decision).toEqual({ result: AuthorizeResult.ALLOW });
   });
 
+  it("lets only members of an experiment's owner group manage it, as a condition the experiments backend applies", async () => {
+    const manage = createPermission({
+      name: 'experiments.experiment.manage',
+      attributes: { action: 'update' },
+      resourceType: 'experiment',
+    });
+    const decision = await policy.handle({ permission: manage }, engineer);
+    expect(decision).toEqual({
+      result: AuthorizeResult.CONDITIONAL,
+      pluginId: 'experiments',
+      resourceType: 'experiment',
+      conditions: {
+        rule: 'IS_EXPERIMENT_OWNER',
+        resourceType: 'experiment',
+        params: { claims: ['user:default/ada', 'group:default/team-storefront'] },
+      },
+    });
+    const read = createPermission({ name: 'experiments.experiment.read', attributes: { action: 'read' } });
+    expect(await policy.handle({ permission: read }, engineer)).toEqual({ result: AuthorizeResult.ALLOW });
+  });
+
   it('denies actions no rule grants', async () => {
     const permission = createPermission({ name: 'cost.budget.update', attributes: { action: 'update' } });
     const decision = await policy.handle({ permission }, engineer);

@@ -52,6 +52,25 @@ export const ownersMayActOnTheirEntities: PolicyRule = (request, user) =>
       )
     : undefined;
 
+/**
+ * Starting, ramping, stopping and concluding an experiment (`experiments.experiment.manage`, resource type
+ * `experiment`, plugins/experiments-common) is for the members of the experiment's owner group: a condition on the
+ * user's ownership refs that the experiments backend applies to the experiment's `owner`.
+ */
+export const experimentOwnersMayManageTheirExperiments: PolicyRule = (request, user) =>
+  isResourcePermission(request.permission, 'experiment') && request.permission.name.startsWith('experiments.')
+    ? {
+        result: AuthorizeResult.CONDITIONAL,
+        pluginId: 'experiments',
+        resourceType: 'experiment',
+        conditions: {
+          rule: 'IS_EXPERIMENT_OWNER',
+          resourceType: 'experiment',
+          params: { claims: user?.info.ownershipEntityRefs ?? [] },
+        },
+      }
+    : undefined;
+
 /** Evaluated in order; the first rule that decides wins; anything undecided is denied. */
 export const platformRules: PolicyRule[] = [
   platformAdminsMayDoAnything,
@@ -59,4 +78,5 @@ export const platformRules: PolicyRule[] = [
   everyoneMayRead,
   engineersMayRegisterServices,
   ownersMayActOnTheirEntities,
+  experimentOwnersMayManageTheirExperiments,
 ];
