@@ -35,6 +35,7 @@ backend.add(import('@backstage/plugin-user-settings-backend'));
 backend.add(import('@backstage/plugin-notifications-backend'));
 backend.add(import('@backstage/plugin-signals-backend'));
 backend.add(import('@internal/plugin-cost-backend'));
+backend.add(import('@internal/plugin-experiments-backend'));
 backend.add(import('@internal/plugin-model-registry-backend'));
 
 backend.start();
