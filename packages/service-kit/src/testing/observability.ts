@@ -8,8 +8,10 @@ export function metricsIn(expr: string): string[] {
 }
 
 /** Every metric a Grafana dashboard's panels and a Prometheus rules file query. */
-export function metricsQueriedBy(files: { dashboard: string; rules: string }): string[] {
-  const dashboard = JSON.parse(fs.readFileSync(files.dashboard, 'utf8')) as { panels: Array<{ targets: Array<{ expr: string }> }> };
+export function metricsQueriedBy(files: { dashboard?: string; rules: string }): string[] {
+  const dashboard = files.dashboard
+    ? (JSON.parse(fs.readFileSync(files.dashboard, 'utf8')) as { panels: Array<{ targets: Array<{ expr: string }> }> })
+    : { panels: [] };
   const rules = fs.readFileSync(files.rules, 'utf8');
   return [
     ...dashboard.panels.flatMap(panel => panel.targets.map(target => target.expr)),
