@@ -124,7 +124,7 @@ describe('experiments', () => {
     expect((await call('post', '/experiments', service, featureExperiment())).status).toBe(403);
     expect((await call('get', `/experiments/${key}`, customer)).status).toBe(403);
     expect((await call('post', `/experiments/${key}/stop`, customer, { reason: 'no' })).status).toBe(403);
-    expect((await call('post', `/experiments/${key}/conclude`, service, { winner: 'control', reason: 'no' })).status).toBe(403);
+    expect((await call('post', `/experiments/${key}/conclude`, customer, { winner: 'control', reason: 'no' })).status).toBe(403);
     expect((await call('get', `/experiments/${key}/decision?userId=${customerSub}`, undefined)).status).toBe(401);
     // a customer asks for themself only; the gateway forwards the user's own token
     expect((await decide(key, customerSub, customer)).status).toBe(200);

@@ -11,9 +11,9 @@ export interface AbTestingRoutesOptions {
   decisions: DecisionService;
   results: ResultsService;
   rollouts: RolloutStore;
-  /** requireAuth with role admin: defining, starting and concluding experiments */
+  /** requireAuth with role admin: defining experiments and their rollout plans */
   admin: RequestHandler;
-  /** requireAuth with role admin or service: reading experiments and their audit log, ramping, stopping */
+  /** requireAuth with role admin or service (the portal, after its own permission check; the rollout controller): reading, starting, ramping, stopping, concluding */
   operator: RequestHandler;
   /** requireAuth with role admin, service or customer: decisions (a customer only for themself) */
   caller: RequestHandler;
@@ -50,7 +50,7 @@ export function abTestingRoutes(
     res.json(publicExperiment(await store.update(keyOf(req), patch, { actor: actorOf(req), reason })));
   });
 
-  router.post('/experiments/:key/start', admin, async (req, res) => {
+  router.post('/experiments/:key/start', operator, async (req, res) => {
     const { reason } = (req.body ?? {}) as { reason?: string };
     res.json(publicExperiment(await store.start(keyOf(req), { actor: actorOf(req), reason })));
   });
@@ -69,7 +69,7 @@ export function abTestingRoutes(
     res.json(publicExperiment(await store.stop(keyOf(req), { actor: actorOf(req), reason, evidence })));
   });
 
-  router.post('/experiments/:key/conclude', admin, async (req, res) => {
+  router.post('/experiments/:key/conclude', operator, async (req, res) => {
     const { winner, reason, evidence } = req.body as { winner: string; reason: string; evidence?: Record<string, unknown> };
     res.json(publicExperiment(await store.conclude(keyOf(req), winner, { actor: actorOf(req), reason, evidence })));
   });
