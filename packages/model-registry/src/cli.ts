@@ -6,6 +6,7 @@ import { RegistryPreconditionError } from './registry';
 
 const HELP = `yarn workspace @platform/model-registry registry <command> [options]
 
+  nominate     --version <v> --reason <why> [--evidence <json>] makes a registered version the challenger
   promote      --reason <why> [--version <v>, default: the challenger] [--evidence <json>]
   demote       --reason <why> [--evidence <json>]            removes the challenger
   rollback     --reason <why> [--evidence <json>]            champion back to previous-champion
@@ -44,7 +45,7 @@ async function main(argv: string[]) {
     console.log(HELP);
     return;
   }
-  const commands = ['promote', 'demote', 'rollback', 'history', 'champion-at', 'aliases'];
+  const commands = ['nominate', 'promote', 'demote', 'rollback', 'history', 'champion-at', 'aliases'];
   if (!commands.includes(command)) throw new Error(`unknown command ${command}\n\n${HELP}`);
   let evidence: unknown = {};
   if (values.evidence) {
@@ -59,6 +60,10 @@ async function main(argv: string[]) {
     const { registry } = opened;
     const model = values.model!;
     const operation = { model, actor: values.actor!, reason: values.reason ?? '', evidence };
+    if (command === 'nominate') {
+      if (!values.version) throw new Error('nominate needs --version <v>');
+      console.log(describe(await registry.nominate({ ...operation, version: values.version })));
+    }
     if (command === 'promote') console.log(describe(await registry.promote({ ...operation, version: values.version })));
     if (command === 'demote') console.log(describe(await registry.demote(operation)));
     if (command === 'rollback') console.log(describe(await registry.rollback(operation)));
