@@ -1,0 +1,61 @@
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import { expect, test } from '@playwright/test';
+import { ModelsPage } from '../pages/models-page';
+import { Storefront } from '../pages/storefront';
+
+const MODEL = 'recommendation-ranker';
+// docs/recommendation-service.md: the service polls the aliases every 5 s, then downloads and checks the version
+const FOLLOW_MS = 20_000;
+
+/** The version the recommendation service serves to control (the champion), asked through the gateway. */
+async function servedVersion(shop: Storefront, userId: string): Promise<string> {
+  return (await shop.recommendations(userId, 5)).modelVersion;
+}
+
+// ./idp start trains two versions of the demo model: the first is champion, the second (16 factors) challenger.
+test.describe('model registry', () => {
+  test('the Models page lists the demo model with its champion and challenger', async ({ page }) => {
+    const models = new ModelsPage(page);
+    await models.openList();
+    const row = models.models().getByRole('row', { name: new RegExp(MODEL) });
+    await expect(row).toBeVisible();
+    await expect(row).toContainText('personalization-team');
+  });
+
+  test('a model page charts a metric across versions and compares two versions', async ({ page }) => {
+    const models = new ModelsPage(page);
+    await models.openModel(MODEL);
+    const { champion, challenger } = await models.aliases();
+    expect(champion).not.toBe(challenger);
+    expect(await models.versions().getByRole('row').count()).toBeGreaterThanOrEqual(3); // header + two versions at least
+    await expect(page.getByRole('figure', { name: /across versions/ }).locator('.recharts-line')).toBeVisible();
+    await models.compare(champion, challenger);
+    await expect(models.comparison()).toContainText('recall');
+  });
+
+  test('an owner promotes the challenger, the service serves it, a rollback brings the champion back', async ({ page, request }) => {
+    const models = new ModelsPage(page);
+    await models.openModel(MODEL);
+    const { champion, challenger } = await models.aliases();
+    const shop = new Storefront(request);
+    const shopper = await shop.register();
+    await shop.logIn(shopper.email, shopper.password);
+    expect(await servedVersion(shop, shopper.id)).toBe(champion);
+
+    await models.promote(challenger, 'journey: the challenger goes live');
+    await expect(models.fact('Champion')).toContainText(`version ${challenger}`);
+    await expect.poll(() => servedVersion(shop, shopper.id), { timeout: FOLLOW_MS }).toBe(challenger);
+
+    await models.rollBack('journey: back to the champion');
+    await expect(models.fact('Champion')).toContainText(`version ${champion}`);
+    await expect.poll(() => servedVersion(shop, shopper.id), { timeout: FOLLOW_MS }).toBe(champion);
+    await expect(page.getByRole('table', { name: 'Alias history' })).toContainText('journey: back to the champion');
+
+    // the demo experiment compares the two again: the challenger is nominated once more (the registry's operation)
+    execFileSync('yarn', ['registry', 'nominate', '--version', challenger, '--reason', 'journey: restore the demo challenger', '--actor', 'e2e'], {
+      cwd: path.resolve(__dirname, '../..'),
+      stdio: 'pipe',
+    });
+  });
+});
