@@ -144,7 +144,8 @@ describe('rollout controller', () => {
     const plan = { steps: [10, 50], holdSeconds: 2, minUsersPerVariant: 3, concludeAfterLastStep: false };
     const healthy = await modelExperiment('healthy', model, plan);
     const skewed = await modelExperiment('skewed', model, { ...plan, minUsersPerVariant: 1000 });
-    await exposeUsers(healthy, 40, 'healthy');
+    // 200 users: at 90/10 each variant gets at least the plan's 3 (with 40, treatment had fewer about one run in five)
+    await exposeUsers(healthy, 200, 'healthy');
     // 90/10 configured, 20 vs 40 users seen: a mismatch
     await replicas[0].ingestor.ingest(
       Array.from({ length: 60 }, (_, n) => ({
