@@ -98,7 +98,13 @@ export async function createRecommendationService(
         metrics,
         logger,
       });
-      recommendationRoutes(router, { recommender, metrics, authenticate: requireAuth(verifier) });
+      recommendationRoutes(router, {
+        recommender,
+        metrics,
+        authenticate: requireAuth(verifier),
+        store,
+        variantAliases: config.VARIANT_ALIASES,
+      });
     },
   });
 

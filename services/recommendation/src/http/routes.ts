@@ -1,5 +1,6 @@
 import { problems, type RequestHandler, type Router } from '@platform/service-kit';
 import type { RecommendationMetrics } from '../metrics';
+import type { ModelStore } from '../model/ModelStore';
 import { ModelNotLoaded, type Recommender } from '../model/Recommender';
 
 export interface RecommendationRoutesOptions {
@@ -7,6 +8,10 @@ export interface RecommendationRoutesOptions {
   metrics: RecommendationMetrics;
   /** requireAuth without roles: any valid token; the routes check who may ask for whom */
   authenticate: RequestHandler;
+  /** for `GET /models`: what is loaded behind each alias */
+  store: ModelStore;
+  /** variant → alias (VARIANT_ALIASES), in the configured order */
+  variantAliases: Record<string, string>;
 }
 
 export const VARIANT_HEADER = 'X-Exp-Variant';
@@ -21,7 +26,37 @@ function notReady(error: unknown): never {
 }
 
 /** The recommendation API; the kit's contract check has validated userId, topK, the variant header and the token's presence. */
-export function recommendationRoutes(router: Router, { recommender, metrics, authenticate }: RecommendationRoutesOptions) {
+export function recommendationRoutes(router: Router, { recommender, metrics, authenticate, store, variantAliases }: RecommendationRoutesOptions) {
+  // Which version each variant serves now (read-only; for the portal and operators, not for customers).
+  router.get('/models', authenticate, (req, res) => {
+    if (!PRIVILEGED_ROLES.some(role => req.auth!.roles.includes(role))) {
+      throw problems.forbidden('The served models are for services and admins.');
+    }
+    const status = store.status();
+    const byAlias = new Map(status.aliases.map(a => [a.alias, a]));
+    const primary = byAlias.get(store.primaryAlias);
+    res.json({
+      model: status.model,
+      variants: Object.entries(variantAliases).map(([variant, alias]) => {
+        const own = byAlias.get(alias);
+        const version = own?.version ?? null;
+        // a variant whose alias has no version is answered by the primary alias (as /recommendations does)
+        let served: { alias: string; version: string } | null = version !== null ? { alias, version } : null;
+        if (!served && primary?.version) served = { alias: store.primaryAlias, version: primary.version };
+        return {
+          variant,
+          alias,
+          version,
+          loadedAt: own?.loadedAt?.toISOString() ?? null,
+          servedAlias: served?.alias ?? null,
+          servedVersion: served?.version ?? null,
+        };
+      }),
+      registryUp: status.registryUp,
+      lastRegistryContactAt: status.lastRegistryContactAt?.toISOString() ?? null,
+    });
+  });
+
   router.get('/recommendations', authenticate, async (req, res) => {
     const started = process.hrtime.bigint();
     const userId = String(req.query.userId);

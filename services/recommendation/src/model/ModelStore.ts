@@ -56,6 +56,9 @@ export class ModelStore {
   private polling: Promise<void> | undefined;
   private reachable: boolean | undefined;
   private lastProblem: string | undefined;
+  /** since when each alias has served its current version */
+  private readonly since = new Map<string, Date>();
+  private lastContact: Date | undefined;
 
   constructor(private readonly options: ModelStoreOptions) {}
 
@@ -83,6 +86,25 @@ export class ModelStore {
 
   registryReachable(): boolean | undefined {
     return this.reachable;
+  }
+
+  /** What the store serves now, for `GET /models`: per followed alias its version and since when, and the registry's state. */
+  status(): {
+    model: string;
+    aliases: Array<{ alias: string; version: string | null; loadedAt: Date | null }>;
+    registryUp: boolean | null;
+    lastRegistryContactAt: Date | null;
+  } {
+    return {
+      model: this.options.modelName,
+      aliases: this.options.aliases.map(alias => ({
+        alias,
+        version: this.served.get(alias)?.version ?? null,
+        loadedAt: this.served.has(alias) ? (this.since.get(alias) ?? null) : null,
+      })),
+      registryUp: this.reachable ?? null,
+      lastRegistryContactAt: this.lastContact ?? null,
+    };
   }
 
   /** polls at once, then every pollIntervalMs until stop() */
@@ -128,6 +150,7 @@ export class ModelStore {
       }
       if (!loaded) continue;
       this.served.set(alias, loaded);
+      this.since.set(alias, new Date());
       this.options.metrics.modelLoads.inc({ alias });
       logger.info({ model: modelName, alias, version: loaded.version, previous: current?.version }, 'model version now served');
       this.publishInfo();
@@ -144,6 +167,7 @@ export class ModelStore {
       return;
     }
     this.served.delete(alias);
+    this.since.delete(alias);
     this.options.logger.info({ model: this.options.modelName, alias, version: current.version }, 'alias gone from the registry; its variants serve the primary alias');
     this.publishInfo();
   }
@@ -194,7 +218,10 @@ export class ModelStore {
   private setReachable(reachable: boolean) {
     const { metrics, logger, modelName } = this.options;
     metrics.registryUp.set(reachable ? 1 : 0);
-    if (reachable) metrics.lastRegistryContact.set(Date.now() / 1000);
+    if (reachable) {
+      this.lastContact = new Date();
+      metrics.lastRegistryContact.set(this.lastContact.getTime() / 1000);
+    }
     if (reachable !== this.reachable) {
       if (reachable) logger.info({ model: modelName }, 'model registry reachable');
       else logger.warn({ model: modelName, problem: this.lastProblem, serving: Object.fromEntries([...this.served].map(([a, m]) => [a, m.version])) }, 'model registry unreachable; serving the last loaded models');
