@@ -29,7 +29,7 @@ test.describe('model registry', () => {
     const { champion, challenger } = await models.aliases();
     expect(champion).not.toBe(challenger);
     expect(await models.versions().getByRole('row').count()).toBeGreaterThanOrEqual(3); // header + two versions at least
-    await expect(page.getByRole('figure', { name: /across versions/ }).locator('.recharts-line')).toBeVisible();
+    await expect(page.getByRole('figure', { name: /across versions/ }).locator('.recharts-line').first()).toBeVisible();
     await models.compare(champion, challenger);
     await expect(models.comparison()).toContainText('recall');
   });
