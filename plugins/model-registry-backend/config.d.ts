@@ -25,5 +25,31 @@ export interface Config {
      * Default 1000.
      */
     mlflowRetryMs?: number;
+    /**
+     * Base URL of the running recommendation service, whose `GET /models` says which version each experiment
+     * variant serves (the service Model tab's "Serving now"). Default http://127.0.0.1:3003.
+     */
+    recommendationServiceUrl?: string;
+    /**
+     * The portal's service tokens for the recommendation service, signed like every platform service token: the
+     * Ed25519 key (PKCS8 PEM; `\n` escapes allowed) whose public half the services trust.
+     */
+    serviceToken?: {
+      /** @visibility secret */
+      privateKey?: string;
+      /** Default user-service. */
+      issuer?: string;
+      /** Default platform. */
+      audience?: string;
+    };
+    /**
+     * Prometheus's base URL (its HTTP API), for the live signals of the service Model tab, e.g.
+     * http://127.0.0.1:9090. Unset: the Live signals card says it is not configured.
+     */
+    prometheusUrl?: string;
+    /** The rate window of the live signals, a PromQL duration. Default 5m. */
+    signalsWindow?: string;
+    /** Timeout of one call to the recommendation service or Prometheus, in milliseconds. Default 3000. */
+    liveTimeoutMs?: number;
   };
 }

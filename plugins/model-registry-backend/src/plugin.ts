@@ -3,10 +3,13 @@ import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { modelRegistryPermissions } from '@internal/plugin-model-registry-common';
 import { MlflowClient } from '@platform/model-registry';
 import { readModelRegistryConfig } from './service/config';
+import { PrometheusGoldenSignalsSource } from './service/GoldenSignalsSource';
 import { HistoryDatabase } from './service/HistoryDatabase';
 import { ModelCatalog } from './service/ModelCatalog';
 import { CachingModelRegistryClient, MlflowModelRegistryClient } from './service/ModelRegistryClient';
 import { createRouter } from './service/router';
+import { createServiceTokenSource } from './service/serviceToken';
+import { HttpServingStatusSource } from './service/ServingStatusSource';
 
 /** The model registry backend plugin: `/api/model-registry` on the portal backend. */
 export const modelRegistryPlugin = createBackendPlugin({
@@ -39,6 +42,15 @@ export const modelRegistryPlugin = createBackendPlugin({
           new MlflowModelRegistryClient({ mlflow, mlflowUrl: settings.mlflowUrl, history }),
           settings.cacheTtlSeconds * 1000,
         );
+        if (!settings.serviceToken)
+          logger.warn('modelRegistry.serviceToken.privateKey is not set: calls to the serving service carry no token and are refused');
+        const token = settings.serviceToken
+          ? await createServiceTokenSource({ ...settings.serviceToken, privateKeyPem: settings.serviceToken.privateKey })
+          : undefined;
+        const serving = new HttpServingStatusSource(settings.recommendationServiceUrl, { token, timeoutMs: settings.liveTimeoutMs });
+        const signals = settings.prometheusUrl
+          ? new PrometheusGoldenSignalsSource(settings.prometheusUrl, { window: settings.signalsWindow, timeoutMs: settings.liveTimeoutMs })
+          : undefined;
         httpRouter.use(
           await createRouter({
             client,
@@ -47,9 +59,13 @@ export const modelRegistryPlugin = createBackendPlugin({
             permissions,
             auditor,
             logger,
+            serving,
+            signals,
           }),
         );
-        logger.info(`model registry on MLflow ${settings.mlflowUrl}, MLflow reads cached ${settings.cacheTtlSeconds} s`);
+        logger.info(
+          `model registry on MLflow ${settings.mlflowUrl}, MLflow reads cached ${settings.cacheTtlSeconds} s; serving status from ${settings.recommendationServiceUrl}, live signals from ${settings.prometheusUrl ?? 'no Prometheus'}`,
+        );
       },
     });
   },

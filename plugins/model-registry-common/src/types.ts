@@ -115,4 +115,70 @@ export interface ModelRegistryApi {
   getChampionAt(name: string, at: Date): Promise<ChampionAtTime>;
   promote(name: string, request: PromoteRequest): Promise<ActionResult>;
   rollback(name: string, request: RollbackRequest): Promise<ActionResult>;
+  /** what the running serving service of a Component serves now, per experiment variant */
+  getServingStatus(entityRef: string): Promise<ServingStatus>;
+  /** the Component's golden signals (rate, P95, errors) from Prometheus */
+  getGoldenSignals(entityRef: string): Promise<GoldenSignals>;
+}
+
+/** One experiment variant of the serving service (its `GET /models`). */
+export interface ServedVariant {
+  variant: string;
+  /** the alias the variant names, e.g. `champion` */
+  alias: string;
+  /** the version loaded behind that alias; null when it has none */
+  version: string | null;
+  /** since when the alias serves that version in the running process */
+  loadedAt: string | null;
+  /** the alias whose version answers the variant (the primary alias, champion, when `version` is null) */
+  servedAlias: string | null;
+  /** the version answering the variant's requests now; null while nothing is loaded */
+  servedVersion: string | null;
+}
+
+/** `GET /api/model-registry/services/:entityRef/serving`: read from the running service, not from the registry. */
+export interface ServingStatus {
+  entityRef: string;
+  /** the registered model the service serves (its own word) */
+  model: string;
+  variants: ServedVariant[];
+  /** whether the service's last poll of MLflow succeeded (null before its first) */
+  registryUp: boolean | null;
+  lastRegistryContactAt: string | null;
+  /** when the portal asked */
+  fetchedAt: string;
+}
+
+/** Numbers of one experiment variant from the serving service's own histogram. */
+export interface VariantSignals {
+  variant: string;
+  /** requests per second over the window */
+  requestRate: number | null;
+  p95Seconds: number | null;
+}
+
+/**
+ * `GET /api/model-registry/services/:entityRef/signals`: instant Prometheus queries over `window` for the series
+ * whose `service` label is the entity's name. A null is "no data" (no samples in the window), not zero.
+ */
+export interface GoldenSignals {
+  entityRef: string;
+  /** the Prometheus `service` label queried */
+  service: string;
+  /** the rate window, e.g. `5m` */
+  window: string;
+  /** the evaluation time of the queries */
+  at: string;
+  /** whether Prometheus scrapes the service right now (`up`); null when it has no such target */
+  scraped: boolean | null;
+  /** requests per second, all API routes (without /metrics, /healthz, /readyz) */
+  requestRate: number | null;
+  /** P95 of the same requests, in seconds */
+  p95Seconds: number | null;
+  /** 5xx answers / all answers of the same requests, 0..1 */
+  errorRatio: number | null;
+  /** per variant, when the service exports `recommendation_request_duration_seconds` (empty otherwise) */
+  variants: VariantSignals[];
+  /** the PromQL sent, for the curious and for debugging */
+  queries: Record<string, string>;
 }

@@ -1,4 +1,5 @@
-import type { AuthService } from '@backstage/backend-plugin-api';
+import type { AuthService, BackstageCredentials } from '@backstage/backend-plugin-api';
+import { InputError, NotFoundError } from '@backstage/errors';
 import { CATALOG_FILTER_EXISTS } from '@backstage/catalog-client';
 import { type Entity, parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
@@ -37,6 +38,25 @@ export class ModelCatalog {
 
   async forModel(model: string): Promise<ModelCatalogEntity | null> {
     return (await this.lookup({ [ANNOTATION_KEY]: model })).get(model) ?? null;
+  }
+
+  /**
+   * The Component (or other entity) of a service Model tab, read with the caller's credentials (an entity the caller
+   * may not see is not found): its ref, its name (the Prometheus `service` label) and the model it names.
+   */
+  async servingEntity(ref: string, credentials: BackstageCredentials): Promise<{ entityRef: string; name: string; model: string }> {
+    let parsed: ReturnType<typeof parseEntityRef>;
+    try {
+      parsed = parseEntityRef(ref, { defaultKind: 'component', defaultNamespace: 'default' });
+    } catch {
+      throw new InputError(`not an entity ref: ${ref}`);
+    }
+    const entityRef = stringifyEntityRef(parsed);
+    const entity = await this.deps.catalog.getEntityByRef(entityRef, { credentials });
+    if (!entity) throw new NotFoundError(`no catalog entity ${entityRef}`);
+    const model = entity.metadata.annotations?.[MLFLOW_MODEL_ANNOTATION];
+    if (!model) throw new NotFoundError(`${entityRef} has no ${MLFLOW_MODEL_ANNOTATION} annotation: it serves no registered model`);
+    return { entityRef, name: entity.metadata.name, model };
   }
 
   private async lookup(filter: Record<string, string | symbol>): Promise<Map<string, ModelCatalogEntity>> {

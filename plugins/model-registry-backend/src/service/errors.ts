@@ -69,3 +69,20 @@ export function causeOf(error: unknown): string {
   const detail = inner && (inner.code ?? inner.message);
   return detail ? `${message} (${String(detail)})` : message;
 }
+
+export type LiveSource = 'serving-service' | 'prometheus';
+
+/**
+ * A live source of the service Model tab (the running serving service, Prometheus) cannot be reached, fails or is
+ * not configured: a 503 problem naming the source; the tab's card for that source says so, the others still show.
+ */
+export class SourceUnavailableError extends Error {
+  readonly status = 503;
+  constructor(
+    readonly source: LiveSource,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'SourceUnavailableError';
+  }
+}

@@ -18,12 +18,16 @@ import {
   type ModelCatalogEntity,
   type ModelDetail,
   type ModelSummary,
+  type GoldenSignals,
+  type ServingStatus,
 } from '@internal/plugin-model-registry-common';
 import { RegistryPreconditionError } from '@platform/model-registry';
 import express, { type Request, type Response } from 'express';
 import Router from 'express-promise-router';
-import { ActionRefusedError, ModelNotFoundError, RegistryUnavailableError } from './errors';
+import { ActionRefusedError, ModelNotFoundError, RegistryUnavailableError, SourceUnavailableError } from './errors';
+import type { GoldenSignalsSource } from './GoldenSignalsSource';
 import type { ModelCatalog } from './ModelCatalog';
+import type { ServingStatusSource } from './ServingStatusSource';
 import type { ModelRegistryClient } from './ModelRegistryClient';
 
 export interface RouterOptions {
@@ -33,6 +37,10 @@ export interface RouterOptions {
   permissions: PermissionsService;
   auditor: AuditorService;
   logger: LoggerService;
+  /** the running serving service (`GET /models`) */
+  serving: ServingStatusSource;
+  /** Prometheus; undefined when modelRegistry.prometheusUrl is unset */
+  signals?: GoldenSignalsSource;
 }
 
 const TITLES: Record<number, string> = {
@@ -63,9 +71,11 @@ const HISTORY_LIMIT_MAX = 500;
 function problemOf(error: Error): { status: number; code?: string; extra?: Record<string, unknown> } {
   if (error instanceof RegistryUnavailableError) return { status: 503, code: 'REGISTRY_UNAVAILABLE', extra: { dependency: error.dependency } };
   if (error instanceof ModelNotFoundError) return { status: 404, code: 'MODEL_NOT_FOUND' };
+  if (error instanceof SourceUnavailableError) return { status: 503, code: 'SOURCE_UNAVAILABLE', extra: { source: error.source } };
   if (error instanceof ActionRefusedError) return { status: error.status, code: error.code };
   if (error instanceof RegistryPreconditionError) return { status: PRECONDITION_STATUS[error.code] ?? 409, code: error.code };
   if (error.name === 'InputError') return { status: 400 };
+  if (error.name === 'NotFoundError') return { status: 404 };
   if (error.name === 'NotAllowedError') return { status: 403 };
   if (error.name === 'AuthenticationError') return { status: 401 };
   return { status: 500 };
@@ -86,7 +96,7 @@ function versionOf(body: unknown): string {
 }
 
 export async function createRouter(options: RouterOptions): Promise<express.Router> {
-  const { client, catalog, httpAuth, permissions, auditor, logger } = options;
+  const { client, catalog, httpAuth, permissions, auditor, logger, serving, signals } = options;
   const router = Router();
   router.use(express.json({ limit: '16kb' }));
 
@@ -147,6 +157,35 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     const at = typeof req.query.at === 'string' ? new Date(req.query.at) : undefined;
     if (!at || Number.isNaN(at.getTime())) throw new InputError('at is required: an ISO 8601 time');
     res.json(await client.championAt(modelName(req), at));
+  });
+
+  /** The entity of a service Model tab, for a reader of models who may see it in the catalog. */
+  const servingEntity = async (req: Request) => {
+    const credentials = await httpAuth.credentials(req);
+    if (!(await allowed(credentials, { permission: modelReadPermission })))
+      throw new NotAllowedError(`not allowed: ${modelReadPermission.name}`);
+    return catalog.servingEntity(req.params.entityRef, credentials);
+  };
+
+  router.get('/services/:entityRef/serving', async (req, res) => {
+    const entity = await servingEntity(req);
+    const served = await serving.servedModels();
+    if (served.model !== entity.model) {
+      throw new ActionRefusedError(
+        409,
+        'SERVING_MODEL_MISMATCH',
+        `${entity.entityRef} names the model ${entity.model}, but the configured serving service serves ${served.model}`,
+      );
+    }
+    const status: ServingStatus = { entityRef: entity.entityRef, ...served, fetchedAt: new Date().toISOString() };
+    res.json(status);
+  });
+
+  router.get('/services/:entityRef/signals', async (req, res) => {
+    const entity = await servingEntity(req);
+    if (!signals) throw new SourceUnavailableError('prometheus', 'no Prometheus configured (modelRegistry.prometheusUrl)');
+    const body: GoldenSignals = { entityRef: entity.entityRef, ...(await signals.signals(entity.name)) };
+    res.json(body);
   });
 
   router.post('/models/:name/promote', async (req, res) => {

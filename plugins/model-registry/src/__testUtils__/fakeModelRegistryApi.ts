@@ -1,9 +1,11 @@
 import type {
   AliasHistoryEntry,
   AliasState,
+  GoldenSignals,
   ModelDetail,
   ModelRegistryApi,
   ModelVersionDetail,
+  ServingStatus,
 } from '@internal/plugin-model-registry-common';
 import { ModelRegistryApiError } from '../api';
 
@@ -46,6 +48,35 @@ export function createFakeModelRegistryApi(options: { failWith?: Error } = {}) {
     ],
     /** what promote answers instead of succeeding */
     promoteError: undefined as Error | undefined,
+    /** the running service's GET /models: control on champion 2, treatment on challenger 3 */
+    serving: {
+      entityRef: 'component:default/recommendation-service',
+      model: MODEL,
+      variants: [
+        { variant: 'control', alias: 'champion', version: '2', loadedAt: '2026-11-24T09:00:00.000Z', servedAlias: 'champion', servedVersion: '2' },
+        { variant: 'treatment', alias: 'challenger', version: '3', loadedAt: '2026-11-24T09:05:00.000Z', servedAlias: 'challenger', servedVersion: '3' },
+      ],
+      registryUp: true,
+      lastRegistryContactAt: '2026-11-24T10:00:00.000Z',
+      fetchedAt: '2026-11-24T10:00:01.000Z',
+    } as ServingStatus,
+    servingError: undefined as Error | undefined,
+    signals: {
+      entityRef: 'component:default/recommendation-service',
+      service: 'recommendation-service',
+      window: '5m',
+      at: '2026-11-24T10:00:00.000Z',
+      scraped: true,
+      requestRate: 12.5,
+      p95Seconds: 0.0421,
+      errorRatio: 0.004,
+      variants: [
+        { variant: 'control', requestRate: 11.2, p95Seconds: 0.012 },
+        { variant: 'treatment', requestRate: 1.3, p95Seconds: 0.015 },
+      ],
+      queries: {},
+    } as GoldenSignals,
+    signalsError: undefined as Error | undefined,
   };
   const fail = () => {
     if (options.failWith) throw options.failWith;
@@ -110,6 +141,16 @@ export function createFakeModelRegistryApi(options: { failWith?: Error } = {}) {
       record('rollback', [name, request]);
       const row = push('rollback', state.aliases['previous-champion']!, { ...state.aliases, champion: state.aliases['previous-champion'], 'previous-champion': null }, request.reason);
       return { entry: row, overridden: false };
+    },
+    async getServingStatus(entityRef) {
+      record('getServingStatus', [entityRef]);
+      if (state.servingError) throw state.servingError;
+      return { ...state.serving, entityRef };
+    },
+    async getGoldenSignals(entityRef) {
+      record('getGoldenSignals', [entityRef]);
+      if (state.signalsError) throw state.signalsError;
+      return { ...state.signals, entityRef };
     },
   };
   return { api, calls, state };

@@ -3,11 +3,13 @@ import type {
   ActionResult,
   AliasHistoryEntry,
   ChampionAtTime,
+  GoldenSignals,
   ModelDetail,
   ModelRegistryApi,
   ModelSummary,
   PromoteRequest,
   RollbackRequest,
+  ServingStatus,
 } from '@internal/plugin-model-registry-common';
 
 /**
@@ -56,6 +58,14 @@ export class ModelRegistryClient implements ModelRegistryApi {
 
   rollback(name: string, request: RollbackRequest): Promise<ActionResult> {
     return this.post(`/models/${encodeURIComponent(name)}/rollback`, request);
+  }
+
+  getServingStatus(entityRef: string): Promise<ServingStatus> {
+    return this.call(`/services/${encodeURIComponent(entityRef)}/serving`, { method: 'GET' });
+  }
+
+  getGoldenSignals(entityRef: string): Promise<GoldenSignals> {
+    return this.call(`/services/${encodeURIComponent(entityRef)}/signals`, { method: 'GET' });
   }
 
   private post<T>(path: string, body: unknown): Promise<T> {
