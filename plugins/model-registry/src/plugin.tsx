@@ -6,9 +6,10 @@ import {
   fetchApiRef,
 } from '@backstage/frontend-plugin-api';
 import { EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
+import { MLFLOW_MODEL_ANNOTATION } from '@internal/plugin-model-registry-common';
 import ModelIcon from '@material-ui/icons/Memory';
 import { ModelRegistryClient, modelRegistryApiRef } from './api';
-import { modelRouteRef, rootRouteRef } from './routes';
+import { experimentRouteRef, modelRouteRef, rootRouteRef } from './routes';
 
 const modelRegistryApi = ApiBlueprint.make({
   params: defineParams =>
@@ -44,9 +45,25 @@ const entityModelContent = EntityContentBlueprint.make({
   },
 });
 
+/**
+ * The Model tab of a Component that serves a registered model (it carries the annotation): what the running service
+ * serves per variant, the experiment comparing them, the service's cost and its live signals.
+ */
+const entityServiceModelContent = EntityContentBlueprint.make({
+  name: 'service',
+  params: {
+    path: 'model',
+    title: 'Model',
+    filter: entity => entity.kind.toLowerCase() === 'component' && Boolean(entity.metadata.annotations?.[MLFLOW_MODEL_ANNOTATION]),
+    loader: () =>
+      import('./components/EntityServiceModelContent/EntityServiceModelContent').then(m => <m.EntityServiceModelContent />),
+  },
+});
+
 export const modelRegistryPlugin = createFrontendPlugin({
   pluginId: 'model-registry',
   info: { packageJson: () => import('../package.json') },
-  extensions: [modelRegistryApi, modelsPage, entityModelContent],
+  extensions: [modelRegistryApi, modelsPage, entityModelContent, entityServiceModelContent],
   routes: { root: rootRouteRef, model: modelRouteRef },
+  externalRoutes: { experiment: experimentRouteRef },
 });
