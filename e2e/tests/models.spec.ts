@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
+import { EntityPage } from '../pages/entity-page';
 import { ModelsPage } from '../pages/models-page';
 import { Storefront } from '../pages/storefront';
 
@@ -32,6 +33,24 @@ test.describe('model registry', () => {
     await expect(page.getByRole('figure', { name: /across versions/ }).locator('.recharts-line').first()).toBeVisible();
     await models.compare(champion, challenger);
     await expect(models.comparison()).toContainText('recall');
+  });
+
+  test("the recommendation service's Model tab joins the version serving each variant, the experiment, cost and live signals", async ({ page }) => {
+    const models = new ModelsPage(page);
+    await models.openModel(MODEL);
+    const { champion } = await models.aliases();
+
+    const entity = new EntityPage(page);
+    await entity.open('/catalog/default/component/recommendation-service');
+    await entity.openTab('Model');
+    const serving = page.getByRole('table', { name: 'Served versions' });
+    await expect(serving.getByRole('row', { name: /control/ })).toContainText(`version ${champion}`);
+    await expect(page.getByRole('heading', { name: 'Experiment', exact: true })).toBeVisible();
+    await expect(page.getByRole('group', { name: 'Traffic split' })).toContainText(/control \d+%/);
+    await expect(page.getByRole('group', { name: 'Last 30 days' })).toContainText('$');
+    await expect(page.getByRole('group', { name: 'P95 latency' })).toBeVisible();
+    // the picture in docs/model-registry-plugin.md comes from this page
+    await page.screenshot({ path: path.resolve(__dirname, '../../.state/e2e-results/model-tab.png'), fullPage: true });
   });
 
   test('an owner promotes the challenger, the service serves it, a rollback brings the champion back', async ({ page, request }) => {
