@@ -6,6 +6,7 @@ import {
   createService,
   databaseUrl,
   ensureDatabase,
+  ensureTopics,
   migrate,
   requireAuth,
   type BatchConsumer,
@@ -36,7 +37,9 @@ export interface AbTestingService {
   consumer?: BatchConsumer;
   /** the rollout controller (when PROMETHEUS_URL and MLFLOW_TRACKING_URI are set and ROLLOUT_CONTROLLER is not false) */
   controller?: RolloutController;
-  /** starts HTTP, then the results ingestion and the rollout controller */
+  /** starts the results ingestion (creating missing event topics) and the rollout controller */
+  startWorkers(): Promise<void>;
+  /** starts HTTP, then the workers */
   start(): Promise<{ url: string }>;
   stop(): Promise<void>;
 }
@@ -149,6 +152,18 @@ export async function createAbTestingService(config: AbTestingConfig, overrides:
   });
   setIdleErrorHandler(error => service.logger.warn({ err: error }, 'idle PostgreSQL connection lost'));
 
+  const startWorkers = async () => {
+    if (consumer) {
+      // the event service creates these topics too; creating missing ones lets the ingestion start first
+      await ensureTopics(
+        createKafka({ brokers: config.KAFKA_BROKERS!, clientId: 'ab-testing-admin', logger: service.logger }),
+        config.RESULTS_TOPICS.map(topic => ({ topic, numPartitions: 6 })),
+      );
+      await consumer.start();
+    }
+    controller?.start();
+  };
+
   return {
     service,
     pool,
@@ -159,10 +174,10 @@ export async function createAbTestingService(config: AbTestingConfig, overrides:
     ingestor: ingestor!,
     consumer,
     controller,
+    startWorkers,
     async start() {
       const started = await service.start();
-      await consumer?.start();
-      controller?.start();
+      await startWorkers();
       return started;
     },
     stop: () => service.stop(),

@@ -26,8 +26,9 @@ export type {
 
 async function main(): Promise<void> {
   const app = await createAbTestingService(loadAbTestingConfig());
-  // SIGTERM: HTTP drains, then the pool closes
+  // SIGTERM: HTTP drains, the controller and the results ingestion stop, then the pool closes
   await runService(app.service);
+  await app.startWorkers();
 }
 
 if (require.main === module) {
