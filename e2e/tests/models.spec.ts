@@ -9,10 +9,15 @@ const MODEL = 'recommendation-ranker';
 // docs/recommendation-service.md: the service polls the aliases every 5 s, then downloads and checks the version
 const FOLLOW_MS = 20_000;
 
-/** The version the recommendation service serves to control (the champion), asked through the gateway. */
-async function servedVersion(shop: Storefront, userId: string): Promise<string> {
-  return (await shop.recommendations(userId, 5)).modelVersion;
+/**
+ * The version that answers the shopper through the gateway. The demo experiment puts a shopper in control (the
+ * champion) or treatment (the challenger); without a challenger, treatment is answered by the champion too.
+ */
+async function served(shop: Storefront, userId: string): Promise<{ version: string; alias: string }> {
+  const answer = await shop.recommendations(userId, 5);
+  return { version: answer.modelVersion, alias: answer.model.alias };
 }
+const servedVersion = async (shop: Storefront, userId: string) => (await served(shop, userId)).version;
 
 // ./idp start trains two versions of the demo model: the first is champion, the second (16 factors) challenger.
 test.describe('model registry', () => {
@@ -60,7 +65,8 @@ test.describe('model registry', () => {
     const shop = new Storefront(request);
     const shopper = await shop.register();
     await shop.logIn(shopper.email, shopper.password);
-    expect(await servedVersion(shop, shopper.id)).toBe(champion);
+    const before = await served(shop, shopper.id);
+    expect(before.version).toBe(before.alias === 'challenger' ? challenger : champion);
 
     await models.promote(challenger, 'journey: the challenger goes live');
     await expect(models.fact('Champion')).toContainText(`version ${challenger}`);

@@ -138,11 +138,11 @@ start_product() {
 }
 
 # Waits until the data plane has taken in the demo traffic: the lake sink holds no buffered rows and no kit consumer
-# (sink, feature store) lags. The journeys then run on a quiet machine with the lake and the features in place.
+# (sink, feature store, the A/B testing service's results ingestion) lags. The journeys then run on a quiet machine with the lake and the features in place.
 wait_data_plane_settled() { # timeout_s
   local deadline=$(( $(date +%s) + ${1:-300} )) metrics buffered lag settled=0
   while :; do
-    metrics="$(curl -fs http://127.0.0.1:3013/metrics; curl -fs http://127.0.0.1:3005/metrics)" || metrics=""
+    metrics="$(curl -fs http://127.0.0.1:3013/metrics; curl -fs http://127.0.0.1:3005/metrics; curl -fs http://127.0.0.1:3011/metrics)" || metrics=""
     buffered=$(awk '/^lake_buffered_rows/ { s += $NF } END { print s + 0 }' <<<"$metrics")
     lag=$(awk '/^kafka_consumer_lag/ { s += $NF } END { print s + 0 }' <<<"$metrics")
     if [ -n "$metrics" ] && [ "$buffered" = 0 ] && [ "$lag" = 0 ]; then
@@ -184,7 +184,13 @@ seed_demo_data() {
   log "sending the demo experiment's traffic (exposures and outcomes per variant, once per machine)"
   yarn workspace @platform/ab-testing-service demo-results >"$RUN_DIR/demo-results.log" 2>&1 \
     || die "the demo experiment's traffic failed; see $RUN_DIR/demo-results.log"
-  log "$(tail -n1 "$RUN_DIR/demo-results.log")"
+  log "$(node -e '
+    const text = require("fs").readFileSync(process.argv[1], "utf8");
+    try {
+      const r = JSON.parse(text.slice(text.indexOf("{")));
+      const users = Object.entries(r.usersByVariant ?? {}).map(([v, n]) => `${n} ${v}`).join(", ");
+      console.log(`demo experiment traffic: ${r.sent} events of ${users} users`);
+    } catch { console.log(text.trim().split("\n").pop()); }' "$RUN_DIR/demo-results.log")"
 }
 
 # The recommender's first model, made by the loop itself: the feature store's offline job writes the interactions
