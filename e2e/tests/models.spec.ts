@@ -40,7 +40,14 @@ test.describe('model registry', () => {
     await expect(models.comparison()).toContainText('recall');
   });
 
-  test("the recommendation service's Model tab joins the version serving each variant, the experiment, cost and live signals", async ({ page }) => {
+  test("the recommendation service's Model tab joins the version serving each variant, the experiment, cost and live signals", async ({ page, request }) => {
+    test.setTimeout(150_000);
+    // some traffic for the live signals: Prometheus scrapes the service every 15 s
+    const shop = new Storefront(request);
+    const shopper = await shop.register();
+    await shop.logIn(shopper.email, shopper.password);
+    for (let i = 0; i < 30; i++) await shop.recommendations(shopper.id, 10);
+
     const models = new ModelsPage(page);
     await models.openModel(MODEL);
     const { champion } = await models.aliases();
@@ -53,7 +60,8 @@ test.describe('model registry', () => {
     await expect(page.getByRole('heading', { name: 'Experiment', exact: true })).toBeVisible();
     await expect(page.getByRole('group', { name: 'Traffic split' })).toContainText(/control \d+%/);
     await expect(page.getByRole('group', { name: 'Last 30 days' })).toContainText('$');
-    await expect(page.getByRole('group', { name: 'P95 latency' })).toBeVisible();
+    // the card refreshes every 30 s; two scrapes after the traffic give Prometheus a rate
+    await expect(page.getByRole('group', { name: 'P95 latency' })).toContainText(/\d+(\.\d+)? ms/, { timeout: 90_000 });
     // the picture in docs/model-registry-plugin.md comes from this page
     await page.screenshot({ path: path.resolve(__dirname, '../../.state/e2e-results/model-tab.png'), fullPage: true });
   });
