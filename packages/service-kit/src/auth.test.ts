@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { z } from 'zod';
 import { decodeProtectedHeader } from 'jose';
-import { createJwtIssuer, createJwtVerifier, keyIdOf, requireAuth } from './auth';
+import { createJwtIssuer, createJwtVerifier, createServiceTokenSource, keyIdOf, requireAuth } from './auth';
 import { loadServiceConfig } from './config';
 import { Contract } from './contract';
 import { createService } from './service';
@@ -19,6 +19,7 @@ function ed25519Pems() {
 }
 
 const claims = { iss: 'user-service', aud: 'platform' };
+const claimsOf = () => ({ issuer: claims.iss, audience: claims.aud });
 
 describe('the key-id rule', () => {
   // RFC 8037 appendix A.1 (Ed25519 key) and A.3 (its RFC 7638 thumbprint): an independent expected value
@@ -95,6 +96,20 @@ describe('JWT issuer, verifier and requireAuth', () => {
     // exp has second resolution: two seconds on, the remembered token is expired like any other
     await new Promise(resolve => setTimeout(resolve, 2_100));
     await expect(verifier.verify(token)).rejects.toThrow(/exp/);
+  });
+
+  it('signs service tokens the platform verifies, reuses one until a minute before its expiry, and reads a one-line PEM', async () => {
+    let clock = Date.now();
+    const oneLine = keys.privateKeyPem.trim().replace(/\n/g, '\\n');
+    const token = await createServiceTokenSource({ privateKeyPem: oneLine, subject: 'backstage-portal', ...claimsOf(), now: () => clock });
+    const verifier = await createJwtVerifier({ publicKeyPem: keys.publicKeyPem, issuer: claims.iss, audience: claims.aud });
+    const first = await token();
+    await expect(verifier.verify(first)).resolves.toMatchObject({ sub: 'backstage-portal', roles: ['service'] });
+    clock += 239_000; // 4 min less a second: still the same token
+    expect(await token()).toBe(first);
+    clock += 2_000; // past ttl - 60 s: a new one (iat has second resolution, so wait for the next second)
+    await new Promise(resolve => setTimeout(resolve, 1_100));
+    expect(await token()).not.toBe(first);
   });
 
   it('answers 401 without or with a bad token, 403 without the role, and sets req.auth otherwise', async () => {

@@ -64,6 +64,43 @@ export async function createJwtIssuer(options: {
   };
 }
 
+/**
+ * A caller's service tokens (roles ["service"]), signed with the kit's issuer and reused until shortly before they
+ * expire: what the portal's plugin backends and other callers of platform services send as their bearer token.
+ * A PEM given with literal `\n` (one line in an environment variable) is accepted.
+ */
+export async function createServiceTokenSource(options: {
+  privateKeyPem: string;
+  /** who calls, e.g. `backstage-portal` */
+  subject: string;
+  issuer: string;
+  audience: string;
+  /** default 300 s; a new token is signed `renewBeforeSeconds` (default 60 s) before the current one expires */
+  ttlSeconds?: number;
+  renewBeforeSeconds?: number;
+  now?: () => number;
+}): Promise<() => Promise<string>> {
+  const ttlSeconds = options.ttlSeconds ?? 300;
+  const renewBeforeSeconds = Math.min(options.renewBeforeSeconds ?? 60, ttlSeconds - 1);
+  const issuer = await createJwtIssuer({
+    privateKeyPem: options.privateKeyPem.replace(/\\n/g, '\n'),
+    issuer: options.issuer,
+    audience: options.audience,
+    ttlSeconds,
+  });
+  const now = options.now ?? Date.now;
+  let current: { token: string; renewAt: number } | undefined;
+  return async () => {
+    if (!current || now() >= current.renewAt) {
+      current = {
+        token: await issuer.sign({ sub: options.subject, roles: ['service'] }),
+        renewAt: now() + (ttlSeconds - renewBeforeSeconds) * 1000,
+      };
+    }
+    return current.token;
+  };
+}
+
 export interface JwtVerifier {
   verify(token: string): Promise<PlatformClaims>;
 }

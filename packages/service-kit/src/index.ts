@@ -7,7 +7,7 @@ export { createServiceMetrics, HTTP_METRICS } from './metrics';
 export type { ServiceMetrics } from './metrics';
 export { Contract } from './contract';
 export type { MatchedOperation } from './contract';
-export { createJwtIssuer, createJwtVerifier, keyIdOf, requireAuth, JWT_ALGORITHM } from './auth';
+export { createJwtIssuer, createJwtVerifier, createServiceTokenSource, keyIdOf, requireAuth, JWT_ALGORITHM } from './auth';
 export type { JwtIssuer, JwtVerifier, PlatformClaims } from './auth';
 export { createJwtVerifierFromEnv, jwtVerifierEnv, pemFromEnv } from './jwtConfig';
 export type { JwtVerifierEnv } from './jwtConfig';

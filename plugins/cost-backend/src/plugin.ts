@@ -1,7 +1,7 @@
 import { coreServices, createBackendPlugin } from '@backstage/backend-plugin-api';
 import { costPermissions } from '@internal/plugin-cost-common';
 import { CostMonitoringClient } from './service/CostMonitoringClient';
-import { createServiceTokenSource } from './service/serviceToken';
+import { createServiceTokenSource } from '@platform/service-kit';
 import { createRouter } from './service/router';
 
 /** The cost backend plugin: `/api/cost` on the portal backend. */
@@ -30,6 +30,7 @@ export const costPlugin = createBackendPlugin({
             privateKeyPem: signingKey,
             issuer: config.getOptionalString('costMonitoring.serviceToken.issuer') ?? 'user-service',
             audience: config.getOptionalString('costMonitoring.serviceToken.audience') ?? 'platform',
+            subject: 'backstage-portal',
           });
         } else if (!staticToken) {
           logger.warn('costMonitoring.serviceToken.privateKey is not set: calls to the cost service carry no token and are refused');

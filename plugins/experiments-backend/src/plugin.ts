@@ -4,7 +4,7 @@ import { experimentManagePermission, experimentsPermissions } from '@internal/pl
 import { AbTestingClient } from './service/AbTestingClient';
 import { experimentPermissionResourceRef, isExperimentOwner } from './service/permissionRules';
 import { createRouter } from './service/router';
-import { createServiceTokenSource } from './service/serviceToken';
+import { createServiceTokenSource } from '@platform/service-kit';
 
 /** The experiments backend plugin: `/api/experiments` on the portal backend. */
 export const experimentsPlugin = createBackendPlugin({
@@ -29,6 +29,7 @@ export const experimentsPlugin = createBackendPlugin({
             privateKeyPem: signingKey,
             issuer: config.getOptionalString('experiments.serviceToken.issuer') ?? 'user-service',
             audience: config.getOptionalString('experiments.serviceToken.audience') ?? 'platform',
+            subject: 'backstage-portal',
           });
         } else {
           logger.warn('experiments.serviceToken.privateKey is not set: calls to the A/B testing service carry no token and are refused');

@@ -8,7 +8,7 @@ import { HistoryDatabase } from './service/HistoryDatabase';
 import { ModelCatalog } from './service/ModelCatalog';
 import { CachingModelRegistryClient, MlflowModelRegistryClient } from './service/ModelRegistryClient';
 import { createRouter } from './service/router';
-import { createServiceTokenSource } from './service/serviceToken';
+import { createServiceTokenSource } from '@platform/service-kit';
 import { HttpServingStatusSource } from './service/ServingStatusSource';
 
 /** The model registry backend plugin: `/api/model-registry` on the portal backend. */
@@ -45,7 +45,7 @@ export const modelRegistryPlugin = createBackendPlugin({
         if (!settings.serviceToken)
           logger.warn('modelRegistry.serviceToken.privateKey is not set: calls to the serving service carry no token and are refused');
         const token = settings.serviceToken
-          ? await createServiceTokenSource({ ...settings.serviceToken, privateKeyPem: settings.serviceToken.privateKey })
+          ? await createServiceTokenSource({ ...settings.serviceToken, privateKeyPem: settings.serviceToken.privateKey, subject: 'backstage-portal' })
           : undefined;
         const serving = new HttpServingStatusSource(settings.recommendationServiceUrl, { token, timeoutMs: settings.liveTimeoutMs });
         const signals = settings.prometheusUrl
