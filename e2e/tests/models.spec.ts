@@ -13,15 +13,21 @@ const FOLLOW_MS = 20_000;
  * The version that answers the shopper through the gateway. The demo experiment puts a shopper in control (the
  * champion) or treatment (the challenger); without a challenger, treatment is answered by the champion too.
  */
-async function served(shop: Storefront, userId: string): Promise<{ version: string; alias: string }> {
+async function served(
+  shop: Storefront,
+  userId: string,
+): Promise<{ version: string; alias: string }> {
   const answer = await shop.recommendations(userId, 5);
   return { version: answer.modelVersion, alias: answer.model.alias };
 }
-const servedVersion = async (shop: Storefront, userId: string) => (await served(shop, userId)).version;
+const servedVersion = async (shop: Storefront, userId: string) =>
+  (await served(shop, userId)).version;
 
 // ./idp start trains two versions of the demo model: the first is champion, the second (16 factors) challenger.
 test.describe('model registry', () => {
-  test('the Models page lists the demo model with its champion and challenger', async ({ page }) => {
+  test('the Models page lists the demo model with its champion and challenger', async ({
+    page,
+  }) => {
     const models = new ModelsPage(page);
     await models.openList();
     const row = models.models().getByRole('row', { name: new RegExp(MODEL) });
@@ -29,44 +35,92 @@ test.describe('model registry', () => {
     await expect(row).toContainText('personalization-team');
   });
 
-  test('a model page charts a metric across versions and compares two versions', async ({ page }) => {
+  test('a model page charts a metric across versions and compares two versions', async ({
+    page,
+  }) => {
     const models = new ModelsPage(page);
     await models.openModel(MODEL);
     const { champion, challenger } = await models.aliases();
     expect(champion).not.toBe(challenger);
-    expect(await models.versions().getByRole('row').count()).toBeGreaterThanOrEqual(3); // header + two versions at least
-    await expect(page.getByRole('figure', { name: /across versions/ }).locator('.recharts-line').first()).toBeVisible();
+    expect(
+      await models.versions().getByRole('row').count(),
+    ).toBeGreaterThanOrEqual(3); // header + two versions at least
+    await expect(
+      page
+        .getByRole('figure', { name: /across versions/ })
+        .locator('.recharts-line')
+        .first(),
+    ).toBeVisible();
     await models.compare(champion, challenger);
     await expect(models.comparison()).toContainText('recall');
   });
 
-  test("the recommendation service's Model tab joins the version serving each variant, the experiment, cost and live signals", async ({ page, request }) => {
-    test.setTimeout(150_000);
+  test("the recommendation service's Model tab joins the version serving each variant, the experiment, cost and live signals", async ({
+    page,
+    request,
+  }) => {
+    test.setTimeout(180_000);
     // some traffic for the live signals: Prometheus scrapes the service every 15 s
     const shop = new Storefront(request);
     const shopper = await shop.register();
     await shop.logIn(shopper.email, shopper.password);
-    for (let i = 0; i < 30; i++) await shop.recommendations(shopper.id, 10);
+    // steady traffic while the page waits: a counter's first scrape is its baseline, so a single burst before
+    // Prometheus first sees the series never shows as a rate
+    let sending = true;
+    let trafficError: unknown;
+    const traffic = (async () => {
+      while (sending) {
+        await shop.recommendations(shopper.id, 10).catch(error => {
+          trafficError = error;
+          sending = false;
+        });
+        await new Promise(resolve => setTimeout(resolve, 250));
+      }
+    })();
+    try {
+      const models = new ModelsPage(page);
+      await models.openModel(MODEL);
+      const { champion } = await models.aliases();
 
-    const models = new ModelsPage(page);
-    await models.openModel(MODEL);
-    const { champion } = await models.aliases();
-
-    const entity = new EntityPage(page);
-    await entity.open('/catalog/default/component/recommendation-service');
-    await entity.openTab('Model');
-    const serving = page.getByRole('table', { name: 'Served versions' });
-    await expect(serving.getByRole('row', { name: /control/ })).toContainText(`version ${champion}`);
-    await expect(page.getByRole('heading', { name: 'Experiment', exact: true })).toBeVisible();
-    await expect(page.getByRole('group', { name: 'Traffic split' })).toContainText(/control \d+%/);
-    await expect(page.getByRole('group', { name: 'Last 30 days' })).toContainText('$');
-    // the card refreshes every 30 s; two scrapes after the traffic give Prometheus a rate
-    await expect(page.getByRole('group', { name: 'P95 latency' })).toContainText(/\d+(\.\d+)? ms/, { timeout: 90_000 });
+      const entity = new EntityPage(page);
+      await entity.open('/catalog/default/component/recommendation-service');
+      await entity.openTab('Model');
+      const serving = page.getByRole('table', { name: 'Served versions' });
+      await expect(serving.getByRole('row', { name: /control/ })).toContainText(
+        `version ${champion}`,
+      );
+      await expect(
+        page.getByRole('heading', { name: 'Experiment', exact: true }),
+      ).toBeVisible();
+      await expect(
+        page.getByRole('group', { name: 'Traffic split' }),
+      ).toContainText(/control \d+%/);
+      await expect(
+        page.getByRole('group', { name: 'Last 30 days' }),
+      ).toContainText('$');
+      // the card refreshes every 30 s; two scrapes (15 s apart) during the traffic give Prometheus a rate
+      await expect(
+        page.getByRole('group', { name: 'P95 latency' }),
+      ).toContainText(/\d+(\.\d+)? ms/, { timeout: 120_000 });
+    } finally {
+      sending = false;
+      await traffic;
+    }
+    expect(
+      trafficError,
+      'every recommendation request of the traffic answered',
+    ).toBeUndefined();
     // the picture in docs/model-registry-plugin.md comes from this page
-    await page.screenshot({ path: path.resolve(__dirname, '../../.state/e2e-results/model-tab.png'), fullPage: true });
+    await page.screenshot({
+      path: path.resolve(__dirname, '../../.state/e2e-results/model-tab.png'),
+      fullPage: true,
+    });
   });
 
-  test('an owner promotes the challenger, the service serves it, a rollback brings the champion back', async ({ page, request }) => {
+  test('an owner promotes the challenger, the service serves it, a rollback brings the champion back', async ({
+    page,
+    request,
+  }) => {
     const models = new ModelsPage(page);
     await models.openModel(MODEL);
     const { champion, challenger } = await models.aliases();
@@ -74,21 +128,44 @@ test.describe('model registry', () => {
     const shopper = await shop.register();
     await shop.logIn(shopper.email, shopper.password);
     const before = await served(shop, shopper.id);
-    expect(before.version).toBe(before.alias === 'challenger' ? challenger : champion);
+    expect(before.version).toBe(
+      before.alias === 'challenger' ? challenger : champion,
+    );
 
     await models.promote(challenger, 'journey: the challenger goes live');
-    await expect(models.fact('Champion')).toContainText(`version ${challenger}`);
-    await expect.poll(() => servedVersion(shop, shopper.id), { timeout: FOLLOW_MS }).toBe(challenger);
+    await expect(models.fact('Champion')).toContainText(
+      `version ${challenger}`,
+    );
+    await expect
+      .poll(() => servedVersion(shop, shopper.id), { timeout: FOLLOW_MS })
+      .toBe(challenger);
 
     await models.rollBack('journey: back to the champion');
     await expect(models.fact('Champion')).toContainText(`version ${champion}`);
-    await expect.poll(() => servedVersion(shop, shopper.id), { timeout: FOLLOW_MS }).toBe(champion);
-    await expect(page.getByRole('table', { name: 'Alias history' })).toContainText('journey: back to the champion');
+    await expect
+      .poll(() => servedVersion(shop, shopper.id), { timeout: FOLLOW_MS })
+      .toBe(champion);
+    await expect(
+      page.getByRole('table', { name: 'Alias history' }),
+    ).toContainText('journey: back to the champion');
 
     // the demo experiment compares the two again: the challenger is nominated once more (the registry's operation)
-    execFileSync('yarn', ['registry', 'nominate', '--version', challenger, '--reason', 'journey: restore the demo challenger', '--actor', 'e2e'], {
-      cwd: path.resolve(__dirname, '../..'),
-      stdio: 'pipe',
-    });
+    execFileSync(
+      'yarn',
+      [
+        'registry',
+        'nominate',
+        '--version',
+        challenger,
+        '--reason',
+        'journey: restore the demo challenger',
+        '--actor',
+        'e2e',
+      ],
+      {
+        cwd: path.resolve(__dirname, '../..'),
+        stdio: 'pipe',
+      },
+    );
   });
 });
