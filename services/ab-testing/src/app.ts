@@ -1,3 +1,4 @@
+import type { Kafka } from 'kafkajs';
 import { openModelRegistry, type OpenedRegistry } from '@platform/model-registry';
 import {
   createJwtVerifierFromEnv,
@@ -76,6 +77,7 @@ export async function createAbTestingService(config: AbTestingConfig, overrides:
   );
   let ingestor: ResultsIngestor | undefined;
   let consumer: BatchConsumer | undefined;
+  let kafka: Kafka | undefined;
   let controller: RolloutController | undefined;
 
   const wantsController =
@@ -105,8 +107,9 @@ export async function createAbTestingService(config: AbTestingConfig, overrides:
       if (opened) onShutdown(() => opened!.close());
       ingestor = new ResultsIngestor(pool, metrics.registry);
       if (config.KAFKA_BROKERS) {
+        kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: 'ab-testing-service', logger });
         consumer = createResultsConsumer({
-          kafka: createKafka({ brokers: config.KAFKA_BROKERS, clientId: 'ab-testing-service', logger }),
+          kafka,
           groupId: config.RESULTS_CONSUMER_GROUP,
           topics: config.RESULTS_TOPICS,
           ingestor,
@@ -153,12 +156,9 @@ export async function createAbTestingService(config: AbTestingConfig, overrides:
   setIdleErrorHandler(error => service.logger.warn({ err: error }, 'idle PostgreSQL connection lost'));
 
   const startWorkers = async () => {
-    if (consumer) {
+    if (consumer && kafka) {
       // the event service creates these topics too; creating missing ones lets the ingestion start first
-      await ensureTopics(
-        createKafka({ brokers: config.KAFKA_BROKERS!, clientId: 'ab-testing-admin', logger: service.logger }),
-        config.RESULTS_TOPICS.map(topic => ({ topic, numPartitions: 6 })),
-      );
+      await ensureTopics(kafka, config.RESULTS_TOPICS.map(topic => ({ topic, numPartitions: 6 })));
       await consumer.start();
     }
     controller?.start();
