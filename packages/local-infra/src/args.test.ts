@@ -23,6 +23,7 @@ describe('parseArgs', () => {
         'prometheus',
         's3',
         'azurite',
+        'mailpit',
       ],
     });
     expect(parseArgs(['down', 'redis', 'redis', 'kafka'])).toEqual({

@@ -19,7 +19,7 @@ describe('yarn infra (command line)', () => {
     expect(code).toBe(2);
     expect(stdout).toBe('');
     expect(stderr.trimEnd().split('\n')).toEqual([
-      'infra: unknown server "cassandra"; known: postgres, redis, kafka, mongodb, mlflow, prometheus, s3, azurite (see `yarn infra help`)',
+      'infra: unknown server "cassandra"; known: postgres, redis, kafka, mongodb, mlflow, prometheus, s3, azurite, mailpit (see `yarn infra help`)',
     ]);
   }, 30_000);
 

@@ -11,6 +11,7 @@ export const SERVER_NAMES = [
   'prometheus',
   's3',
   'azurite',
+  'mailpit',
 ] as const;
 export type ServerName = (typeof SERVER_NAMES)[number];
 
@@ -43,6 +44,9 @@ function pinned(file: string, pattern: RegExp): string {
     throw new Error(`no pinned version matching ${pattern} in ${file}`);
   return match[1];
 }
+
+/** Mailpit is installed with `go install <module>@<version>`: the version is pinned here, not in a go.mod. */
+export const MAILPIT_VERSION = '1.33.1';
 
 /** The servers of `yarn infra`: the single source of versions and ports (the compose file is tested against it). */
 export function serverDefinitions(
@@ -139,6 +143,17 @@ export function serverDefinitions(
       source: 'npm azurite via infra/local/azurite/package-lock.json',
       ports: { main: { default: 10000, env: 'INFRA_AZURITE_PORT' } },
       image: `mcr.microsoft.com/azure-storage/azurite:${azuriteVersion}`,
+    },
+    mailpit: {
+      name: 'mailpit',
+      product: 'Mailpit (SMTP server with an HTTP API to read what arrived)',
+      version: MAILPIT_VERSION,
+      source: `Go module github.com/axllent/mailpit@v${MAILPIT_VERSION} (go install)`,
+      ports: {
+        main: { default: 8025, env: 'INFRA_MAILPIT_PORT' },
+        smtp: { default: 1025, env: 'INFRA_MAILPIT_SMTP_PORT' },
+      },
+      image: `axllent/mailpit:v${MAILPIT_VERSION}`,
     },
   };
 }

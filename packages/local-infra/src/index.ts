@@ -13,3 +13,5 @@ export type {
   ServerDefinition,
   ServerName,
 } from './definitions';
+export { startTwilioRecorder } from './sms/twilioRecorder';
+export type { TwilioError, TwilioMessage, TwilioRecorder } from './sms/twilioRecorder';

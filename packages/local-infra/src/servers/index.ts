@@ -2,6 +2,7 @@ import type { ServerName } from '../definitions';
 import { azuriteDriver } from './azurite';
 import { ferretdbDriver } from './ferretdb';
 import { kafkaDriver } from './kafka';
+import { mailpitDriver } from './mailpit';
 import { mlflowDriver } from './mlflow';
 import { postgresDriver } from './postgres';
 import { prometheusDriver } from './prometheus';
@@ -18,6 +19,7 @@ export const drivers: Record<ServerName, ServerDriver> = {
   prometheus: prometheusDriver,
   s3: versitygwDriver,
   azurite: azuriteDriver,
+  mailpit: mailpitDriver,
 };
 
 export type { ServerContext, ServerDriver } from './types';

@@ -10,9 +10,9 @@ describe('yarn infra status', () => {
     );
     for (const status of statuses) {
       // Reported by the server itself, e.g. "15.18", "7.0.15", "FerretDB v1.24.0 (MongoDB 7.0.42)", "2.42.0+ds",
-      // "Azurite-Blob/3.37.0 (API 2026-06-06)"; versitygw's is the version its binary was built as.
+      // "Azurite-Blob/3.37.0 (API 2026-06-06)", "Mailpit v1.33.1"; versitygw's is the version its binary was built as.
       expect(
-        status.version.replace(/^(FerretDB v|versitygw v|Azurite-Blob\/)/, ''),
+        status.version.replace(/^(FerretDB v|versitygw v|Azurite-Blob\/|Mailpit v)/, ''),
       ).toMatch(new RegExp(`^${definitions[status.name].version}\\b`));
       expect(status.pid).toEqual(expect.any(Number));
     }
