@@ -145,9 +145,14 @@ export async function createJwtVerifier(options: {
   };
 }
 
-declare module 'express-serve-static-core' {
-  interface Request {
-    auth?: PlatformClaims;
+// The global Express namespace, not a module augmentation of 'express-serve-static-core': the repository holds several
+// copies of those types (plugins pull in their own through passport), and TypeScript refuses to augment a duplicate.
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace Express {
+    interface Request {
+      auth?: PlatformClaims;
+    }
   }
 }
 

@@ -44,9 +44,14 @@ export interface Service<C extends BaseConfig> extends ServiceContext<C> {
 
 const READINESS_TIMEOUT_MS = 2_000;
 
-declare module 'express-serve-static-core' {
-  interface Request {
-    operation?: MatchedOperation;
+// The global Express namespace, not a module augmentation of 'express-serve-static-core': the repository holds several
+// copies of those types (plugins pull in their own through passport), and TypeScript refuses to augment a duplicate.
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace Express {
+    interface Request {
+      operation?: MatchedOperation;
+    }
   }
 }
 
