@@ -4,7 +4,8 @@ import { navModule } from './modules/nav';
 import { homeModule } from './modules/home';
 import { catalogModule } from './modules/catalog';
 import { scaffolderModule } from './modules/scaffolder';
+import { signInModule } from './modules/signIn';
 
 export default createApp({
-  features: [catalogPlugin, navModule, homeModule, catalogModule, scaffolderModule],
+  features: [catalogPlugin, navModule, homeModule, catalogModule, scaffolderModule, signInModule],
 });

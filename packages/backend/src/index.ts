@@ -8,6 +8,8 @@ backend.add(import('@backstage/plugin-proxy-backend'));
 
 backend.add(import('@backstage/plugin-auth-backend'));
 backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
+// local only: sign in as one of the catalog users listed in auth.providers.local (an owner, a member without rights)
+backend.add(import('@internal/plugin-auth-backend-module-local-provider'));
 
 backend.add(import('@backstage/plugin-permission-backend'));
 backend.add(import('@internal/plugin-permission-backend-module-platform-policy'));

@@ -1,0 +1,2 @@
+export { authModuleLocalProvider as default } from './module';
+export { LOCAL_USER_HEADER } from './authenticator';
