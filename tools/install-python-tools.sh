@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Puts the Python tools of the test suite (schemathesis, pinned in tools/fuzz/requirements.txt) into the venv
-# .state/python. Idempotent: a venv already holding exactly the pinned requirements is left alone; pip reuses its cache.
+# Puts the Python tools of the test suite into venvs under .state: schemathesis (pinned in tools/fuzz/requirements.txt)
+# into .state/python, checkov and kubernetes-validate (tools/iac/requirements.txt) into .state/iac-python: checkov pins
+# many libraries that schemathesis must not inherit. Idempotent: a venv already holding exactly its pinned requirements
+# is left alone; pip reuses its cache.
 #
 # The interpreter must have the fix of CPython gh-106905 (3.11.9, 3.12.3, 3.13): before it, ast.parse in two threads at
 # once fails with "SystemError: AST constructor recursion depth mismatch", which schemathesis' two workers hit when
@@ -8,9 +10,6 @@
 # python3 (then pyenv's installed versions, newest first) that has it is taken; PYTHON names another.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-venv="$root/.state/python"
-requirements="$root/tools/fuzz/requirements.txt"
-stamp="$venv/.requirements.sha256"
 
 fixed='import sys; v = sys.version_info[:3]; sys.exit(0 if v >= (3, 12, 3) or (3, 11, 9) <= v < (3, 12) else 1)'
 python=""
@@ -25,16 +24,23 @@ for candidate in "${candidates[@]}"; do
   fi
 done
 [ -n "$python" ] || { echo "install-python-tools: no Python >= 3.11.9 (or >= 3.12.3) found; set PYTHON" >&2; exit 1; }
-want="$(sha256sum "$requirements" | cut -d' ' -f1) $("$python" -c 'import sys; print("%d.%d.%d" % sys.version_info[:3])')"
+# install_venv VENV REQUIREMENTS COMMAND: makes VENV hold exactly REQUIREMENTS (COMMAND is one of its executables)
+install_venv() {
+  local venv="$1" requirements="$2" command="$3" stamp="$1/.requirements.sha256" want
+  want="$(sha256sum "$requirements" | cut -d' ' -f1) $("$python" -c 'import sys; print("%d.%d.%d" % sys.version_info[:3])')"
+  if [ -x "$venv/bin/$command" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$want" ]; then
+    return 0
+  fi
+  # a venv of another interpreter (or none) is made anew
+  if ! [ -x "$venv/bin/python" ] || [ "$("$venv/bin/python" -c 'import sys; print("%d.%d.%d" % sys.version_info[:3])')" != "${want##* }" ]; then
+    "$python" -m venv --clear "$venv"
+  fi
+  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --requirement "$requirements"
+  echo "$want" >"$stamp"
+}
 
-if [ -x "$venv/bin/schemathesis" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$want" ]; then
-  echo "schemathesis: $("$venv/bin/schemathesis" --version) (python $("$venv/bin/python" -c 'import platform; print(platform.python_version())'))"
-  exit 0
-fi
-# a venv of another interpreter (or none) is made anew
-if ! [ -x "$venv/bin/python" ] || [ "$("$venv/bin/python" -c 'import sys; print("%d.%d.%d" % sys.version_info[:3])')" != "${want##* }" ]; then
-  "$python" -m venv --clear "$venv"
-fi
-"$venv/bin/python" -m pip install --quiet --disable-pip-version-check --requirement "$requirements"
-echo "$want" >"$stamp"
-echo "schemathesis: $("$venv/bin/schemathesis" --version) (python $("$venv/bin/python" -c 'import platform; print(platform.python_version())'))"
+install_venv "$root/.state/python" "$root/tools/fuzz/requirements.txt" schemathesis
+install_venv "$root/.state/iac-python" "$root/tools/iac/requirements.txt" checkov
+echo "schemathesis: $("$root/.state/python/bin/schemathesis" --version) (python $("$root/.state/python/bin/python" -c 'import platform; print(platform.python_version())'))" \
+  " checkov: $(CKV_SKIP_PACKAGE_UPDATE_CHECK=true "$root/.state/iac-python/bin/checkov" --version)" \
+  " kubernetes-validate: $("$root/.state/iac-python/bin/kubernetes-validate" --version)"
