@@ -3,12 +3,19 @@ import net from 'node:net';
 import { loadInfraEnv } from '../env';
 
 /** One SMTP session, line by line as RFC 5321 has it, so the smoke test needs no mail library. */
-async function smtpSend(host: string, port: number, from: string, to: string, data: string) {
+async function smtpSend(
+  host: string,
+  port: number,
+  from: string,
+  to: string,
+  data: string,
+) {
   const socket = net.connect(port, host);
   socket.setEncoding('utf8');
   let buffer = '';
   const reply = () =>
     new Promise<string>((resolve, reject) => {
+      let onData = (_chunk: string) => undefined as void;
       const check = () => {
         // a reply ends with a line "NNN text" (a space after the code, not a dash)
         const match = /(^|\r\n)(\d{3}) [^\r\n]*\r\n$/.exec(buffer);
@@ -18,7 +25,7 @@ async function smtpSend(host: string, port: number, from: string, to: string, da
         buffer = '';
         resolve(text);
       };
-      const onData = (chunk: string) => {
+      onData = (chunk: string) => {
         buffer += chunk;
         check();
       };
@@ -29,7 +36,8 @@ async function smtpSend(host: string, port: number, from: string, to: string, da
   const command = async (line: string, expected: string) => {
     socket.write(`${line}\r\n`);
     const text = await reply();
-    if (!text.startsWith(expected)) throw new Error(`${line.split(' ')[0]}: ${text.trim()}`);
+    if (!text.startsWith(expected))
+      throw new Error(`${line.split(' ')[0]}: ${text.trim()}`);
   };
   try {
     if (!(await reply()).startsWith('220')) throw new Error('no SMTP greeting');
@@ -50,21 +58,43 @@ describe('SMTP and its HTTP API (Mailpit, yarn infra)', () => {
   it('stores a message sent over SMTP and shows it through the API', async () => {
     const to = `smoke-${randomUUID()}@example.com`;
     const subject = `smoke ${randomUUID()}`;
-    await smtpSend(env.SMTP_HOST, Number(env.SMTP_PORT), 'infra@example.com', to, [
-      'From: infra@example.com',
-      `To: ${to}`,
-      `Subject: ${subject}`,
-      '',
-      'It arrived.',
-    ].join('\n'));
+    await smtpSend(
+      env.SMTP_HOST,
+      Number(env.SMTP_PORT),
+      'infra@example.com',
+      to,
+      [
+        'From: infra@example.com',
+        `To: ${to}`,
+        `Subject: ${subject}`,
+        '',
+        'It arrived.',
+      ].join('\n'),
+    );
 
-    const search = await fetch(`${env.MAILPIT_URL}/api/v1/search?query=${encodeURIComponent(`to:"${to}"`)}`);
+    const search = await fetch(
+      `${env.MAILPIT_URL}/api/v1/search?query=${encodeURIComponent(
+        `to:"${to}"`,
+      )}`,
+    );
     expect(search.status).toBe(200);
-    const found = (await search.json()) as { messages: Array<{ ID: string; Subject: string; To: Array<{ Address: string }> }> };
-    expect(found.messages.map(m => [m.Subject, m.To.map(a => a.Address)])).toEqual([[subject, [to]]]);
+    const found = (await search.json()) as {
+      messages: Array<{
+        ID: string;
+        Subject: string;
+        To: Array<{ Address: string }>;
+      }>;
+    };
+    expect(
+      found.messages.map(m => [m.Subject, m.To.map(a => a.Address)]),
+    ).toEqual([[subject, [to]]]);
 
-    const message = await fetch(`${env.MAILPIT_URL}/api/v1/message/${found.messages[0].ID}`);
-    expect(((await message.json()) as { Text: string }).Text.trim()).toBe('It arrived.');
+    const message = await fetch(
+      `${env.MAILPIT_URL}/api/v1/message/${found.messages[0].ID}`,
+    );
+    expect(((await message.json()) as { Text: string }).Text.trim()).toBe(
+      'It arrived.',
+    );
     await fetch(`${env.MAILPIT_URL}/api/v1/messages`, {
       method: 'DELETE',
       headers: { 'content-type': 'application/json' },

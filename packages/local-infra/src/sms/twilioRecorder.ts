@@ -56,7 +56,10 @@ export interface TwilioRecorder {
   /** requests answered, accepted or not */
   requests(): number;
   /** the next `count` sends fail (default: 500, Twilio error 20500) */
-  failNext(count: number, failure?: { status: number; code: number; message: string }): void;
+  failNext(
+    count: number,
+    failure?: { status: number; code: number; message: string },
+  ): void;
   /** every send fails until `recover()` */
   failAll(failure?: { status: number; code: number; message: string }): void;
   recover(): void;
@@ -65,7 +68,11 @@ export interface TwilioRecorder {
 
 const E164 = /^\+[1-9]\d{6,14}$/;
 const MESSAGES_PATH = /^\/2010-04-01\/Accounts\/([^/]+)\/Messages\.json$/;
-const PROVIDER_FAILURE = { status: 500, code: 20500, message: 'An internal server error has occurred' };
+const PROVIDER_FAILURE = {
+  status: 500,
+  code: 20500,
+  message: 'An internal server error has occurred',
+};
 
 const error = (status: number, code: number, message: string): TwilioError => ({
   code,
@@ -77,12 +84,42 @@ const error = (status: number, code: number, message: string): TwilioError => ({
 const rfc2822 = (date: Date) => date.toUTCString().replace('GMT', '+0000');
 const sidOf = (prefix: string) => `${prefix}${randomBytes(16).toString('hex')}`;
 
+/** The first of Twilio's validation errors a send has, if any. */
+function refusal(form: URLSearchParams): TwilioError | undefined {
+  const to = form.get('To');
+  const body = form.get('Body');
+  if (!to) return error(400, 21604, "A 'To' phone number is required.");
+  if (!E164.test(to))
+    return error(
+      400,
+      21211,
+      `The 'To' number ${to} is not a valid phone number.`,
+    );
+  if (!form.get('From'))
+    return error(400, 21603, "A 'From' phone number is required.");
+  if (!body) return error(400, 21602, 'Message body is required.');
+  if (body.length > 1600)
+    return error(
+      400,
+      21617,
+      'The concatenated message body exceeds the 1600 character limit.',
+    );
+  return undefined;
+}
+
 export async function startTwilioRecorder(
-  options: { port?: number; host?: string; accountSid?: string; authToken?: string } = {},
+  options: {
+    port?: number;
+    host?: string;
+    accountSid?: string;
+    authToken?: string;
+  } = {},
 ): Promise<TwilioRecorder> {
   const accountSid = options.accountSid ?? sidOf('AC');
   const authToken = options.authToken ?? randomBytes(16).toString('hex');
-  const expectedAuth = `Basic ${Buffer.from(`${accountSid}:${authToken}`).toString('base64')}`;
+  const expectedAuth = `Basic ${Buffer.from(
+    `${accountSid}:${authToken}`,
+  ).toString('base64')}`;
   const messages: TwilioMessage[] = [];
   let answered = 0;
   let failuresLeft = 0;
@@ -98,19 +135,21 @@ export async function startTwilioRecorder(
   function create(res: http.ServerResponse, form: URLSearchParams) {
     if (failingForever || failuresLeft > 0) {
       if (!failingForever) failuresLeft--;
-      send(res, failure.status, error(failure.status, failure.code, failure.message));
+      send(
+        res,
+        failure.status,
+        error(failure.status, failure.code, failure.message),
+      );
       return;
     }
-    const to = form.get('To');
-    const from = form.get('From');
-    const body = form.get('Body');
-    if (!to) return send(res, 400, error(400, 21604, "A 'To' phone number is required."));
-    if (!E164.test(to)) return send(res, 400, error(400, 21211, `The 'To' number ${to} is not a valid phone number.`));
-    if (!from) return send(res, 400, error(400, 21603, "A 'From' phone number is required."));
-    if (!body) return send(res, 400, error(400, 21602, 'Message body is required.'));
-    if (body.length > 1600) {
-      return send(res, 400, error(400, 21617, 'The concatenated message body exceeds the 1600 character limit.'));
+    const refused = refusal(form);
+    if (refused) {
+      send(res, refused.status, refused);
+      return;
     }
+    const to = form.get('To')!;
+    const from = form.get('From')!;
+    const body = form.get('Body')!;
     const sid = sidOf('SM');
     const now = rfc2822(new Date());
     const uri = `/2010-04-01/Accounts/${accountSid}/Messages/${sid}.json`;
@@ -124,7 +163,9 @@ export async function startTwilioRecorder(
       status: 'queued',
       direction: 'outbound-api',
       // GSM-7 segments of 153 characters once a message needs more than one
-      num_segments: String(body.length <= 160 ? 1 : Math.ceil(body.length / 153)),
+      num_segments: String(
+        body.length <= 160 ? 1 : Math.ceil(body.length / 153),
+      ),
       num_media: '0',
       date_created: now,
       date_updated: now,
@@ -164,16 +205,40 @@ export async function startTwilioRecorder(
     req.on('data', chunk => chunks.push(chunk));
     req.on('end', () => {
       const match = MESSAGES_PATH.exec(url.pathname);
-      if (!match) return send(res, 404, error(404, 20404, `The requested resource ${url.pathname} was not found`));
-      if (req.headers.authorization !== expectedAuth || match[1] !== accountSid) {
+      if (!match)
+        return send(
+          res,
+          404,
+          error(
+            404,
+            20404,
+            `The requested resource ${url.pathname} was not found`,
+          ),
+        );
+      if (
+        req.headers.authorization !== expectedAuth ||
+        match[1] !== accountSid
+      ) {
         return send(res, 401, error(401, 20003, 'Authenticate'));
       }
       if (req.method === 'GET') return list(res, url.searchParams);
-      if (req.method !== 'POST') return send(res, 405, error(405, 20004, 'Method not allowed'));
-      if (!(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) {
-        return send(res, 400, error(400, 21604, "A 'To' phone number is required."));
+      if (req.method !== 'POST')
+        return send(res, 405, error(405, 20004, 'Method not allowed'));
+      if (
+        !(req.headers['content-type'] ?? '').startsWith(
+          'application/x-www-form-urlencoded',
+        )
+      ) {
+        return send(
+          res,
+          400,
+          error(400, 21604, "A 'To' phone number is required."),
+        );
       }
-      return create(res, new URLSearchParams(Buffer.concat(chunks).toString('utf8')));
+      return create(
+        res,
+        new URLSearchParams(Buffer.concat(chunks).toString('utf8')),
+      );
     });
   });
   await new Promise<void>((resolve, reject) => {
