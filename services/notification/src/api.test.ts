@@ -242,7 +242,12 @@ describe('POST /notifications and GET /notifications/{id}', () => {
     ],
     [
       'a text over 10,000 characters',
-      { channel: 'email', to: 'a@example.com', template: 'message', data: { text: 'x'.repeat(10_001) } },
+      {
+        channel: 'email',
+        to: 'a@example.com',
+        template: 'message',
+        data: { text: 'x'.repeat(10_001) },
+      },
       400,
     ],
     [
@@ -324,7 +329,10 @@ describe('operations', () => {
       },
     });
     const metrics = await h.http.get('/metrics');
-    h.contract.assertResponse('GET', '/metrics', { ...metrics, body: metrics.text });
+    h.contract.assertResponse('GET', '/metrics', {
+      ...metrics,
+      body: metrics.text,
+    });
     for (const family of [
       'notification_deliveries_total',
       'notification_delivery_duration_seconds',

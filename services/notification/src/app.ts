@@ -1,3 +1,4 @@
+import { Partitioners } from 'kafkajs';
 import {
   createHttpClient,
   createJwtVerifierFromEnv,
@@ -118,7 +119,11 @@ export async function createNotificationService(
       });
       deadLetters = createDeadLetterRelay({
         store,
-        producer: kafka.producer({ idempotent: true, maxInFlightRequests: 1 }),
+        producer: kafka.producer({
+          idempotent: true,
+          maxInFlightRequests: 1,
+          createPartitioner: Partitioners.DefaultPartitioner,
+        }),
         topic: config.NOTIFICATIONS_DLQ_TOPIC,
         consumerGroup: config.NOTIFICATION_CONSUMER_GROUP,
         metrics,

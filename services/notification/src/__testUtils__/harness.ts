@@ -1,4 +1,5 @@
 import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
+import { Partitioners } from 'kafkajs';
 import supertest from 'supertest';
 import { loadInfraEnv, startTwilioRecorder } from '@platform/local-infra';
 import {
@@ -126,7 +127,11 @@ export async function startHarness(options: HarnessOptions = {}) {
   await app.start();
 
   const kafka = createKafka({ brokers: infra.KAFKA_BROKERS, clientId: run });
-  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  const producer = kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
   await producer.connect();
   const issuer = await createJwtIssuer({
     privateKeyPem: keys.privateKey,
@@ -154,8 +159,8 @@ export async function startHarness(options: HarnessOptions = {}) {
         notificationChannels?: Array<'email' | 'sms'>;
         phone?: string;
       } = {},
+      email = `buyer-${randomUUID()}@example.com`,
     ) {
-      const email = `buyer-${randomUUID()}@example.com`;
       const response = await fetch(`${usersUrl}/users`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },

@@ -8,12 +8,35 @@ import {
 } from '@platform/service-kit';
 import type { NotificationMetrics } from '../metrics';
 import type { NotificationStore } from '../notifications/NotificationStore';
-import type { UserDirectory } from '../users/UserDirectory';
+import type { Recipient, UserDirectory } from '../users/UserDirectory';
 import {
   CONFIRMED_STATUS,
   decodeOrderEvent,
   type OrderEvent,
 } from './orderEvent';
+
+/** Look-ups and transactions one batch runs at once (below the PostgreSQL pool's size). */
+const CONCURRENCY = 8;
+
+/** Runs `work` over `items`, at most `limit` at a time; rejects with the first failure once all have settled. */
+async function inParallel<T>(
+  items: T[],
+  limit: number,
+  work: (item: T) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  const failures: unknown[] = [];
+  const worker = async () => {
+    while (next < items.length) {
+      const item = items[next++];
+      await work(item).catch(error => failures.push(error));
+    }
+  };
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, worker),
+  );
+  if (failures.length) throw failures[0];
+}
 
 export interface OrderConsumerOptions {
   kafka: Kafka;
@@ -76,20 +99,43 @@ export class OrderConsumer {
     messages: Array<ConsumedMessage<OrderEvent>>,
   ): Promise<void> {
     const { metrics, store, users } = this.options;
+    const paid = messages
+      .map(m => m.value)
+      .filter(event => event.status === CONFIRMED_STATUS);
+    metrics.orderEvents.inc(
+      { outcome: 'ignored' },
+      messages.length - paid.length,
+    );
+    if (!paid.length) return;
+    // each buyer read once per batch, several at a time
+    const recipients = new Map<string, Recipient>();
+    await inParallel(
+      [...new Set(paid.map(event => event.userId))],
+      CONCURRENCY,
+      async userId => {
+        recipients.set(userId, await users.recipient(userId));
+      },
+    );
+    // an order's events in the order they came (a partition keeps it); different orders at the same time
+    const byOrder = new Map<string, OrderEvent[]>();
+    for (const event of paid)
+      byOrder.set(event.orderId, [
+        ...(byOrder.get(event.orderId) ?? []),
+        event,
+      ]);
     let queued = 0;
-    // in order: a partition holds an order's events in the order they happened
-    for (const { value: event } of messages) {
-      if (event.status !== CONFIRMED_STATUS) {
-        metrics.orderEvents.inc({ outcome: 'ignored' });
-        continue;
+    await inParallel([...byOrder.values()], CONCURRENCY, async events => {
+      for (const event of events) {
+        const result = await store.recordOrderConfirmation(
+          event,
+          recipients.get(event.userId)!,
+        );
+        metrics.orderEvents.inc({
+          outcome: result.duplicate ? 'duplicate' : 'queued',
+        });
+        queued += result.queued.length;
       }
-      const recipient = await users.recipient(event.userId);
-      const result = await store.recordOrderConfirmation(event, recipient);
-      metrics.orderEvents.inc({
-        outcome: result.duplicate ? 'duplicate' : 'queued',
-      });
-      queued += result.queued.length;
-    }
+    });
     if (queued) this.options.onQueued();
   }
 
