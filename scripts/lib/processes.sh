@@ -143,10 +143,11 @@ wait_data_plane_settled() { # timeout_s
   local deadline=$(( $(date +%s) + ${1:-300} )) metrics buffered lag settled=0
   while :; do
     metrics="$(curl -fs http://127.0.0.1:3013/metrics; curl -fs http://127.0.0.1:3005/metrics; curl -fs http://127.0.0.1:3011/metrics)" || metrics=""
-    buffered=$(awk '/^lake_buffered_rows/ { s += $NF } END { print s + 0 }' <<<"$metrics")
+    buffered=$(awk '/^lake_buffered_rows_past_hours/ { s += $NF } END { print s + 0 }' <<<"$metrics")
     lag=$(awk '/^kafka_consumer_lag/ { s += $NF } END { print s + 0 }' <<<"$metrics")
     if [ -n "$metrics" ] && [ "$buffered" = 0 ] && [ "$lag" = 0 ]; then
-      # twice in a row, a few seconds apart: right after the demo traffic the consumers may not have fetched yet
+      # rows of the current hour wait for it to end (and are no demo traffic); twice in a row, a few seconds apart:
+      # right after the demo traffic the consumers may not have fetched yet
       settled=$(( ${settled:-0} + 1 ))
       if [ "$settled" -ge 2 ]; then
         log "data plane settled: the lake sink has written every event and no consumer lags"

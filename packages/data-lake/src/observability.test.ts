@@ -14,7 +14,7 @@ const rulesFile = path.join(repo, 'infra/prometheus/rules/data-plane.rules.yaml'
 async function registeredNames(): Promise<Set<string>> {
   const registry = new Registry();
   eventMetrics(registry);
-  createLakeMetrics(registry, { oldestBufferedAt: () => undefined, bufferedRows: () => 0 });
+  createLakeMetrics(registry, { oldestBufferedAt: () => undefined, bufferedRows: () => 0, pastHourRows: () => 0 });
   const names = (await registry.getMetricsAsJSON()).map(m => m.name);
   return new Set([...names, ...Object.values(KAFKA_CONSUMER_METRICS)]);
 }

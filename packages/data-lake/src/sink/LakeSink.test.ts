@@ -116,6 +116,8 @@ describe('data lake sink', () => {
       `events/type=view/dt=2026-03-01/hour=10/${lake.run}.view-0-3-5.parquet`,
     ]);
     expect(await metric(sink, LAKE_METRICS.bufferedRows)).toBe(1);
+    // its hour (2026-03-01 10:00) has ended: ./idp start waits for such rows before training on the lake
+    expect(await metric(sink, LAKE_METRICS.pastHourRows)).toBe(1);
     expect(await metric(sink, LAKE_METRICS.oldestBufferedAge)).toBeGreaterThan(0);
 
     await sink.service.stop();

@@ -120,6 +120,13 @@ export class LakeSink {
       },
       bufferedRows: () =>
         [...this.states.values()].reduce((sum, s) => sum + s.buffers().reduce((n, b) => n + b.rows.length, 0), 0),
+      pastHourRows: () => {
+        const now = this.now();
+        return [...this.states.values()].reduce(
+          (sum, s) => sum + s.buffers().reduce((n, b) => n + (hourEndMillis(b.partition) <= now ? b.rows.length : 0), 0),
+          0,
+        );
+      },
     });
     this.consumer = createBatchConsumer<TrackedEvent>({
       kafka: options.kafka,

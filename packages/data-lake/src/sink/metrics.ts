@@ -8,6 +8,7 @@ export const LAKE_METRICS = {
   storeErrors: 'lake_store_errors_total',
   oldestBufferedAge: 'lake_oldest_buffered_event_age_seconds',
   bufferedRows: 'lake_buffered_rows',
+  pastHourRows: 'lake_buffered_rows_past_hours',
   replaySkipped: 'lake_replay_skipped_total',
   repaired: 'lake_objects_repaired_total',
 } as const;
@@ -15,7 +16,7 @@ export const LAKE_METRICS = {
 export type LakeMetrics = ReturnType<typeof createLakeMetrics>;
 
 /** `oldestBufferedAt` gives the wall-clock time the oldest not yet durable event was buffered (undefined: none). */
-export function createLakeMetrics(registry: Registry, state: { oldestBufferedAt(): number | undefined; bufferedRows(): number }) {
+export function createLakeMetrics(registry: Registry, state: { oldestBufferedAt(): number | undefined; bufferedRows(): number; pastHourRows(): number }) {
   const registers = [registry];
   return {
     filesWritten: new Counter({
@@ -58,6 +59,14 @@ export function createLakeMetrics(registry: Registry, state: { oldestBufferedAt(
       registers,
       collect() {
         this.set(state.bufferedRows());
+      },
+    }),
+    pastHourRows: new Gauge({
+      name: LAKE_METRICS.pastHourRows,
+      help: 'Events of hours that have ended, buffered and not yet in every store (those of the current hour wait for it to end)',
+      registers,
+      collect() {
+        this.set(state.pastHourRows());
       },
     }),
     replaySkipped: new Counter({
