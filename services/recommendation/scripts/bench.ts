@@ -30,6 +30,7 @@ import { createJwtIssuer } from '@platform/service-kit';
 import { freePort } from '@platform/service-kit/testing';
 import { ModelRegistryFixture, modelFiles } from '../src/__testUtils__/modelFixture';
 import { parseModel } from '../src/model/artifact';
+import { DotScorer } from '../src/model/DotScorer';
 import { rankByDot, userVector } from '../src/model/scoring';
 
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 10);
@@ -39,6 +40,11 @@ const FACTORS = Number(process.env.BENCH_FACTORS ?? 32);
 const USERS = Number(process.env.BENCH_USERS ?? 5_000);
 const TOP_K = 20;
 const LOG_LEVEL = process.env.BENCH_LOG_LEVEL ?? 'warn';
+/** BENCH_PORT_BASE=4300: the bench's servers on 4300 (hello), 4301 (service), 4302 (gateway), 4303 (JWKS); default ephemeral */
+const PORT_BASE = process.env.BENCH_PORT_BASE ? Number(process.env.BENCH_PORT_BASE) : undefined;
+/** BENCH_CPU_PROF=1: the service and the gateway run under node --cpu-prof, profiles in the run's log folder */
+const CPU_PROF = process.env.BENCH_CPU_PROF === '1';
+const portOf = (offset: number) => (PORT_BASE === undefined ? freePort() : Promise.resolve(PORT_BASE + offset));
 
 const root = findRepoRoot();
 const run = randomBytes(4).toString('hex');
@@ -69,10 +75,12 @@ function benchModel() {
   return { items, users, popularity: Object.keys(items) };
 }
 
-function startProcess(name: string, command: string[], env: Record<string, string>) {
+function startProcess(name: string, command: string[], env: Record<string, string>, profile = false) {
   const log = path.join(logDir, `${name}.log`);
   const out = fs.openSync(log, 'w');
-  const child = spawn(command[0], command.slice(1), { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', out, out], detached: true });
+  // yarn and tsx start node processes of their own: each writes its profile, the service's is the largest
+  const profiling = profile ? { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --cpu-prof --cpu-prof-dir=${path.join(logDir, `${name}.cpuprofiles`)}` } : {};
+  const child = spawn(command[0], command.slice(1), { cwd: root, env: { ...process.env, ...env, ...profiling }, stdio: ['ignore', out, out], detached: true });
   children.push(child);
   return { child, log };
 }
@@ -99,12 +107,29 @@ interface Measurement {
   p99: number;
   non2xx: number;
   errors: number;
+  /** CPU time (user + system) of each measured process divided by the requests answered, in ms */
+  cpuMsPerRequest: Record<string, number>;
+  /** 1-minute load average when the measurement ended */
+  loadAverage: number;
   ratio?: number;
 }
 
-async function measure(name: string, url: string, headers: Record<string, string> = {}, paths?: string[]): Promise<Measurement> {
+/** process_cpu_seconds_total of a kit service (its /metrics), in seconds */
+async function cpuSeconds(metricsUrl: string): Promise<number> {
+  const text = await (await fetch(metricsUrl)).text();
+  return Number(text.split('\n').find(l => l.startsWith('process_cpu_seconds_total'))?.split(' ').pop() ?? NaN);
+}
+
+async function measure(
+  name: string,
+  url: string,
+  headers: Record<string, string> = {},
+  paths?: string[],
+  cpuOf: Record<string, string> = {},
+): Promise<Measurement> {
   // autocannon has p97.5 and p99 but no p95: keep every latency
   const latencies: number[] = [];
+  const cpuBefore = await Promise.all(Object.values(cpuOf).map(cpuSeconds));
   let i = 0;
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
     const instance = autocannon(
@@ -119,14 +144,38 @@ async function measure(name: string, url: string, headers: Record<string, string
     );
     instance.on('response', (_client, _status, _bytes, responseTime) => latencies.push(responseTime));
   });
+  const cpuAfter = await Promise.all(Object.values(cpuOf).map(cpuSeconds));
+  const answered = result.requests.total;
+  const cpuMsPerRequest = Object.fromEntries(Object.keys(cpuOf).map((label, at) => [label, ((cpuAfter[at] - cpuBefore[at]) * 1000) / answered]));
   latencies.sort((a, b) => a - b);
   const at = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? NaN;
-  return { name, requestsPerSecond: Math.round(result.requests.average), p50: at(50), p95: at(95), p99: at(99), non2xx: result.non2xx, errors: result.errors + result.timeouts };
+  return {
+    name,
+    requestsPerSecond: Math.round(result.requests.average),
+    p50: at(50),
+    p95: at(95),
+    p99: at(99),
+    non2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
+    cpuMsPerRequest,
+    loadAverage: os.loadavg()[0],
+  };
 }
 
 function printTable(rows: Measurement[]) {
-  const header = ['target', 'req/s', 'p50 ms', 'p95 ms', 'p99 ms', 'non-2xx', 'errors', 'req/s ratio to bare express'];
-  const lines = rows.map(r => [r.name, String(r.requestsPerSecond), r.p50.toFixed(2), r.p95.toFixed(2), r.p99.toFixed(2), String(r.non2xx), String(r.errors), r.ratio === undefined ? '-' : r.ratio.toFixed(2)]);
+  const header = ['target', 'req/s', 'p50 ms', 'p95 ms', 'p99 ms', 'non-2xx', 'errors', 'req/s ratio to bare express', 'CPU ms/request', 'load avg'];
+  const lines = rows.map(r => [
+    r.name,
+    String(r.requestsPerSecond),
+    r.p50.toFixed(2),
+    r.p95.toFixed(2),
+    r.p99.toFixed(2),
+    String(r.non2xx),
+    String(r.errors),
+    r.ratio === undefined ? '-' : r.ratio.toFixed(2),
+    Object.entries(r.cpuMsPerRequest).map(([label, ms]) => `${label} ${ms.toFixed(3)}`).join(', ') || '-',
+    r.loadAverage.toFixed(1),
+  ]);
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map(l => l[i].length)));
   const format = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
   console.log(format(header));
@@ -134,21 +183,49 @@ function printTable(rows: Measurement[]) {
   lines.forEach(l => console.log(format(l)));
 }
 
-/** Scoring in this process: the same code and files the service loads, per request as the service does it. */
-function inProcessScoring(files: ReturnType<typeof modelFiles>) {
+interface ScoringTimes {
+  mean: number;
+  p50: number;
+  p99: number;
+  n: number;
+}
+
+/**
+ * Scoring in this process: the same code and files the service loads, per request as the service does it (the
+ * WebAssembly scorer the service uses, and the typed-array loop it replaced), and how often the two agree.
+ */
+async function inProcessScoring(files: ReturnType<typeof modelFiles>) {
   const model = parseModel('bench', '1', files);
+  const scorer = await DotScorer.create();
+  scorer.prepare(model);
   const unavailable = new Set(Array.from({ length: 100 }, (_, i) => `p${i * 97}`));
   const excluded = (id: string) => unavailable.has(id);
-  const next = random(7);
-  const times: number[] = [];
-  for (let i = 0; i < 6_000; i++) {
-    const row = Math.floor(next() * model.users);
-    const started = process.hrtime.bigint();
-    rankByDot(model, userVector(model, row), TOP_K, excluded);
-    if (i >= 1_000) times.push(Number(process.hrtime.bigint() - started) / 1e6); // the first 1,000 warm the JIT
+  const time = (rank: (user: Float32Array) => unknown): ScoringTimes => {
+    const next = random(7);
+    const times: number[] = [];
+    for (let i = 0; i < 6_000; i++) {
+      const row = Math.floor(next() * model.users);
+      const started = process.hrtime.bigint();
+      rank(userVector(model, row));
+      if (i >= 1_000) times.push(Number(process.hrtime.bigint() - started) / 1e6); // the first 1,000 warm the JIT
+    }
+    times.sort((a, b) => a - b);
+    return { mean: times.reduce((a, b) => a + b, 0) / times.length, p50: times[Math.floor(times.length * 0.5)], p99: times[Math.floor(times.length * 0.99)], n: times.length };
+  };
+  const wasm = time(user => scorer.rank(model, user, TOP_K, excluded));
+  const loop = time(user => rankByDot(model, user, TOP_K, excluded));
+  // float32 accumulation (WebAssembly) against float64 (the loop): near-ties may swap places
+  let sameList = 0;
+  let found = 0;
+  for (let row = 0; row < model.users; row++) {
+    const user = userVector(model, row);
+    const reference = rankByDot(model, user, TOP_K, excluded).map(s => s.productId);
+    const ranked = scorer.rank(model, user, TOP_K, excluded).map(s => s.productId);
+    if (ranked.join() === reference.join()) sameList++;
+    const wanted = new Set(reference);
+    found += ranked.filter(id => wanted.has(id)).length;
   }
-  times.sort((a, b) => a - b);
-  return { mean: times.reduce((a, b) => a + b, 0) / times.length, p50: times[Math.floor(times.length * 0.5)], p99: times[Math.floor(times.length * 0.99)], n: times.length };
+  return { wasm, loop, agreement: { users: model.users, identicalLists: sameList / model.users, recallAtK: found / (model.users * TOP_K) } };
 }
 
 async function main() {
@@ -176,14 +253,15 @@ async function main() {
     const issuer = await createJwtIssuer({ privateKeyPem: privateKey, issuer: 'user-service', audience: 'platform', ttlSeconds: 3600 });
     const document = JSON.stringify(await issuer.jwks());
     jwks = http.createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(document));
-    await new Promise<void>(resolve => jwks!.listen(0, '127.0.0.1', resolve));
+    const jwksPort = await portOf(3);
+    await new Promise<void>(resolve => jwks!.listen(jwksPort, '127.0.0.1', resolve));
     const jwksUrl = `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/.well-known/jwks.json`;
 
-    const helloPort = await freePort();
+    const helloPort = await portOf(0);
     const hello = startProcess('hello-express', ['node', '--import', 'tsx', path.join(root, 'scripts/bench/hello-express.ts')], { PORT: String(helloPort) });
     const helloUrl = `http://127.0.0.1:${helloPort}`;
 
-    const recPort = await freePort();
+    const recPort = await portOf(1);
     const recUrl = `http://127.0.0.1:${recPort}`;
     const rec = startProcess('recommendation-service', ['yarn', 'workspace', '@platform/recommendation-service', 'start'], {
       ...infra,
@@ -196,7 +274,7 @@ async function main() {
       RECOMMENDATION_CONSUMER_GROUP_PREFIX: names.group,
       FEATURE_KEY_PREFIX: names.featurePrefix,
       JWT_PUBLIC_KEY: publicKey,
-    });
+    }, CPU_PROF);
 
     const table = parse(fs.readFileSync(path.join(root, 'services/api-gateway/routes.yaml'), 'utf8'));
     for (const limits of Object.values(table.rateLimitClasses) as Array<Record<string, any>>) {
@@ -206,7 +284,7 @@ async function main() {
     }
     const routesFile = path.join(benchDir, `recommendation-routes-${run}.yaml`);
     fs.writeFileSync(routesFile, stringify(table));
-    const gatewayPort = await freePort();
+    const gatewayPort = await portOf(2);
     const gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
     const gateway = startProcess('api-gateway', ['yarn', 'workspace', '@platform/api-gateway', 'start'], {
       ...infra,
@@ -217,7 +295,7 @@ async function main() {
       RATE_LIMIT_PREFIX: `bench:${run}`,
       JWKS_URL: jwksUrl,
       RECOMMENDATION_SERVICE_URL: recUrl,
-    });
+    }, CPU_PROF);
 
     await waitReady('hello-express', hello.child, hello.log, `${helloUrl}/hello`);
     await waitReady('recommendation-service', rec.child, rec.log, `${recUrl}/readyz`);
@@ -225,7 +303,7 @@ async function main() {
 
     const bearer = await issuer.sign({ sub: 'bench', roles: ['service'] });
     const headers = { authorization: `Bearer ${bearer}`, 'x-exp-variant': 'control' };
-    const paths = userIds.slice(0, 1000).map(u => `/recommendations?userId=${u}&topK=${TOP_K}`);
+    const paths = userIds.map(u => `/recommendations?userId=${u}&topK=${TOP_K}`);
     const probe = await fetch(`${gatewayUrl}${paths[0]}`, { headers });
     if (!probe.ok) throw new Error(`the gateway answered ${probe.status}: ${await probe.text()}`);
 
@@ -238,12 +316,13 @@ async function main() {
     }
     const rows: Measurement[] = [];
     rows.push(await measure('bare express GET /hello', `${helloUrl}/hello`));
-    rows.push(await measure('recommendation direct GET /recommendations', recUrl, headers, paths));
-    rows.push(await measure('gateway -> recommendation GET /recommendations', gatewayUrl, headers, paths));
+    const serviceCpu = { service: `${recUrl}/metrics` };
+    rows.push(await measure('recommendation direct GET /recommendations', recUrl, headers, paths, serviceCpu));
+    rows.push(await measure('gateway -> recommendation GET /recommendations', gatewayUrl, headers, paths, { ...serviceCpu, gateway: `${gatewayUrl}/metrics` }));
     rows.push(await measure('bare express GET /hello (again)', `${helloUrl}/hello`));
     const baseline = (rows[0].requestsPerSecond + rows[3].requestsPerSecond) / 2;
     rows.forEach(r => (r.ratio = r.requestsPerSecond / baseline));
-    const scoring = inProcessScoring(files);
+    const scoring = await inProcessScoring(files);
     const serviceMetrics = await (await fetch(`${recUrl}/metrics`)).text();
     const histogram = (suffix: string) =>
       Number(serviceMetrics.split('\n').find(l => l.startsWith(`recommendation_scoring_duration_seconds_${suffix}{`) && l.includes('operation="dot"'))?.split(' ').pop() ?? NaN);
@@ -251,9 +330,14 @@ async function main() {
     console.log('');
     printTable(rows);
     console.log('');
+    const line = (what: string, t: ScoringTimes) =>
+      console.log(`  ${what}: mean ${t.mean.toFixed(3)} ms, p50 ${t.p50.toFixed(3)} ms, p99 ${t.p99.toFixed(3)} ms (${t.n} requests)`);
+    console.log(`in-process scoring per request (${ITEMS} x ${FACTORS} dot products, top-${TOP_K}, 100 unavailable products):`);
+    line('WebAssembly SIMD (served)', scoring.wasm);
+    line('typed-array loop (before)', scoring.loop);
     console.log(
-      `in-process scoring per request (${ITEMS} x ${FACTORS} dot products, top-${TOP_K}, 100 unavailable products; ${scoring.n} requests): ` +
-        `mean ${scoring.mean.toFixed(3)} ms, p50 ${scoring.p50.toFixed(3)} ms, p99 ${scoring.p99.toFixed(3)} ms`,
+      `  agreement over ${scoring.agreement.users} users: identical top-${TOP_K} lists ${(scoring.agreement.identicalLists * 100).toFixed(2)}%, ` +
+        `recall@${TOP_K} ${(scoring.agreement.recallAtK * 100).toFixed(2)}%`,
     );
     console.log(`the service's own scoring histogram during the run: mean ${((histogram('sum') / histogram('count')) * 1000).toFixed(3)} ms over ${histogram('count')} requests`);
     const report = { run, at: new Date().toISOString(), connections: CONNECTIONS, durationS: DURATION_S, items: ITEMS, factors: FACTORS, loadAverage: os.loadavg(), rows, scoring };
@@ -269,7 +353,9 @@ async function main() {
         }
       }
     }
-    await sleep(2000);
+    // each drains and leaves its consumer group (and writes its CPU profile) before the topics go
+    const exited = (child: ChildProcess) => (child.exitCode !== null ? Promise.resolve() : new Promise(resolve => child.once('exit', resolve)));
+    await Promise.race([Promise.all(children.map(exited)), sleep(30_000)]);
     jwks?.close();
     await registry.remove();
     const redis = new Redis(infra.REDIS_URL, { lazyConnect: true });

@@ -6,6 +6,7 @@ import { StreamFollower } from './availability/StreamFollower';
 import type { RecommendationConfig } from './config';
 import { recommendationRoutes } from './http/routes';
 import { recommendationMetrics, type RecommendationMetrics } from './metrics';
+import { DotScorer } from './model/DotScorer';
 import { type ModelRegistry, ModelStore } from './model/ModelStore';
 import { Recommender } from './model/Recommender';
 import { TrendingWindow } from './trending/TrendingWindow';
@@ -35,6 +36,7 @@ export async function createRecommendationService(
   options: RecommendationServiceOptions = {},
 ): Promise<RecommendationService> {
   const verifier = await createJwtVerifierFromEnv(config);
+  const scorer = await DotScorer.create();
   const redis = new Redis(config.REDIS_URL, {
     lazyConnect: true,
     // Redis down: the read fails at once and the request falls back, instead of queueing
@@ -72,6 +74,8 @@ export async function createRecommendationService(
         timeoutMs: config.MODEL_LOAD_TIMEOUT_MS,
         metrics,
         logger,
+        onServe: model => scorer.prepare(model),
+        onRetire: model => scorer.retire(model),
       });
       onShutdown(() => redis.quit().then(() => undefined, () => redis.disconnect()));
       onShutdown(() => store!.stop());
@@ -90,6 +94,7 @@ export async function createRecommendationService(
       });
       const recommender = new Recommender({
         store,
+        scorer,
         variantAliases: config.VARIANT_ALIASES,
         redis,
         featureKeyPrefix: config.FEATURE_KEY_PREFIX,

@@ -19,6 +19,10 @@ export interface ModelStoreOptions {
   timeoutMs: number;
   metrics: RecommendationMetrics;
   logger: Logger;
+  /** called with a checked version before it is first served (e.g. to upload it to the scorer) */
+  onServe?: (model: LoadedModel) => void;
+  /** called when no alias serves a version any more */
+  onRetire?: (model: LoadedModel) => void;
 }
 
 class Timeout extends Error {}
@@ -149,7 +153,9 @@ export class ModelStore {
         continue;
       }
       if (!loaded) continue;
+      this.options.onServe?.(loaded);
       this.served.set(alias, loaded);
+      if (current) this.retireIfUnserved(current);
       this.since.set(alias, new Date());
       this.options.metrics.modelLoads.inc({ alias });
       logger.info({ model: modelName, alias, version: loaded.version, previous: current?.version }, 'model version now served');
@@ -167,9 +173,14 @@ export class ModelStore {
       return;
     }
     this.served.delete(alias);
+    this.retireIfUnserved(current);
     this.since.delete(alias);
     this.options.logger.info({ model: this.options.modelName, alias, version: current.version }, 'alias gone from the registry; its variants serve the primary alias');
     this.publishInfo();
+  }
+
+  private retireIfUnserved(model: LoadedModel) {
+    if (![...this.served.values()].includes(model)) this.options.onRetire?.(model);
   }
 
   private async load(alias: string, version: ModelVersion): Promise<LoadedModel | 'unreachable' | undefined> {

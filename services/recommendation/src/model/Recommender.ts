@@ -4,8 +4,9 @@ import type { AvailabilityMap } from '../availability/AvailabilityMap';
 import type { RecommendationMetrics } from '../metrics';
 import type { TrendingWindow } from '../trending/TrendingWindow';
 import type { LoadedModel } from './artifact';
+import type { DotScorer } from './DotScorer';
 import type { ModelStore } from './ModelStore';
-import { rankByCosine, rankByDot, rankByPopularity, type Scored, userVector } from './scoring';
+import { rankByCosine, rankByPopularity, type Scored, userVector } from './scoring';
 
 /** Where the user vector came from: the feature store's pointer, the model's own user index, or none (popularity). */
 export type RecommendationSource = 'feature-store' | 'model-user-index' | 'popularity';
@@ -29,6 +30,8 @@ export interface Recommendations {
 
 export interface RecommenderOptions {
   store: ModelStore;
+  /** the user x items dot products (WebAssembly) of the store's models */
+  scorer: DotScorer;
   /** variant → alias; `control` is always there */
   variantAliases: Record<string, string>;
   redis: Redis;
@@ -70,15 +73,16 @@ export class Recommender {
   }
 
   async recommend(userId: string, requestedVariant: string | undefined, topK: number): Promise<Recommendations> {
-    const { metrics, availability } = this.options;
+    const { metrics, availability, scorer } = this.options;
     const variant = this.variantOf(requestedVariant);
-    // one model object for the whole request: an alias swap during the request changes nothing here
+    const pointer = await this.embeddingPointer(userId);
+    // one model object for the rest of the request, taken after the only wait: from here to the answer nothing
+    // yields, so an alias swap changes nothing here and a retired model's matrix is never freed under a request
     const { model, alias, aliasMissing } = this.modelFor(variant);
     const fallbacks: FallbackReason[] = aliasMissing ? ['alias_missing'] : [];
 
     let row: number | undefined;
     let source: RecommendationSource = 'popularity';
-    const pointer = await this.embeddingPointer(userId);
     if (pointer === 'unavailable') fallbacks.push('feature_store_unavailable');
     else if (
       pointer &&
@@ -102,7 +106,7 @@ export class Recommender {
     const items =
       row === undefined
         ? rankByPopularity(model, topK, availability.excluded)
-        : rankByDot(model, userVector(model, row), topK, availability.excluded);
+        : scorer.rank(model, userVector(model, row), topK, availability.excluded);
     stop();
     return { userId, variant, modelVersion: model.version, model: served(model, alias), source, fallbacks, items };
   }

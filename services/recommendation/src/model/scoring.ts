@@ -24,6 +24,16 @@ export class TopK {
     return this.size < this.k || score > this.scores[0];
   }
 
+  /** K entries held: from now on only a score above `lowest` enters */
+  get full(): boolean {
+    return this.size === this.k;
+  }
+
+  /** the lowest score held (the root) */
+  get lowest(): number {
+    return this.scores[0];
+  }
+
   push(row: number, score: number): void {
     const { rows, scores } = this;
     if (this.size < this.k) {
@@ -66,6 +76,27 @@ export class TopK {
   }
 }
 
+/**
+ * The K best of precomputed item scores, best first, without the items `excluded` refuses: the same heap, with the
+ * entry threshold kept in a local once the heap is full (one compare per item; the filter is asked only about a
+ * score that would enter).
+ */
+export function selectTop(scores: Float32Array, topK: number, itemIds: string[], excluded: (productId: string) => boolean): Scored[] {
+  const heap = new TopK(topK);
+  const n = scores.length;
+  let i = 0;
+  for (; i < n && !heap.full; i++) if (!excluded(itemIds[i])) heap.push(i, scores[i]);
+  let lowest = heap.lowest;
+  for (; i < n; i++) {
+    const score = scores[i];
+    if (score > lowest && !excluded(itemIds[i])) {
+      heap.push(i, score);
+      lowest = heap.lowest;
+    }
+  }
+  return heap.drain().map(({ row, score }) => ({ productId: itemIds[row], score }));
+}
+
 /** The user's row of the model's user embeddings (a view, no copy). */
 export function userVector(model: LoadedModel, row: number): Float32Array {
   return model.userFactors.subarray(row * model.factors, (row + 1) * model.factors);
@@ -73,7 +104,8 @@ export function userVector(model: LoadedModel, row: number): Float32Array {
 
 /**
  * Top-K items for a user vector: score(u, i) = dot(u, item_i) over every item (one 1 x k by k x I product in a
- * tight typed-array loop), then the bounded heap over the items `excluded` does not refuse.
+ * tight typed-array loop), then the bounded heap over the items `excluded` does not refuse. The reference the
+ * WebAssembly scorer (`DotScorer`) is checked and measured against; requests are scored by `DotScorer`.
  */
 export function rankByDot(model: LoadedModel, user: Float32Array, topK: number, excluded: (productId: string) => boolean): Scored[] {
   const { itemFactors, factors: k, items, itemIds } = model;
