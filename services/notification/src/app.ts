@@ -157,6 +157,7 @@ export async function createNotificationService(
         registry: serviceMetrics.registry,
         logger,
         retries: config.ORDERS_CONSUMER_RETRIES,
+        fromBeginning: config.ORDERS_START_FROM === 'earliest',
         sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
         onShutdown,
         onQueued: () => delivery!.nudge(),

@@ -27,6 +27,11 @@ export const notificationConfigSchema = z.object({
   /** Retries of an order batch the service could not record (user service or PostgreSQL down) before the kit dead-letters it. */
   ORDERS_CONSUMER_RETRIES: positiveInt(10),
   KAFKA_SESSION_TIMEOUT_MS: positiveInt(30_000),
+  /**
+   * Where a consumer group that has no committed offsets yet starts: `latest` (a first deployment does not confirm
+   * the orders of the topic's whole retention again) or `earliest` (a fresh topic, as in the tests).
+   */
+  ORDERS_START_FROM: z.enum(['latest', 'earliest']).default('latest'),
 
   /** The user service: e-mail address, phone and `preferences.notificationChannels` of the buyer. */
   USER_SERVICE_URL: z.string().url().default('http://127.0.0.1:3001'),

@@ -13,3 +13,4 @@ export type {
 export { orderEventSchema } from './orders/orderEvent';
 export type { OrderEvent } from './orders/orderEvent';
 export { render, TEMPLATE_NAMES } from './templates/templates';
+export { NOTIFICATION_METRICS } from './metrics';

@@ -104,6 +104,7 @@ export async function startHarness(options: HarnessOptions = {}) {
     NOTIFICATIONS_DLQ_TOPIC: `${run}.notifications.dlq`,
     NOTIFICATION_CONSUMER_GROUP: run,
     ORDERS_CONSUMER_RETRIES: '2',
+    ORDERS_START_FROM: 'earliest',
     KAFKA_SESSION_TIMEOUT_MS: '6000',
     USER_SERVICE_URL: usersUrl,
     JWT_PUBLIC_KEY: keys.publicKey,

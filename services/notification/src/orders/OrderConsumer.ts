@@ -48,6 +48,8 @@ export interface OrderConsumerOptions {
   registry: Registry;
   logger: Logger;
   retries: number;
+  /** a group without committed offsets starts at the earliest offset */
+  fromBeginning: boolean;
   sessionTimeoutMs: number;
   onShutdown: (hook: () => Promise<void>) => void;
   /** told after a batch queued notifications (the delivery relay sends them at once) */
@@ -75,7 +77,7 @@ export class OrderConsumer {
       handleBatch: messages => this.handle(messages),
       retries: options.retries,
       backoff: { initialMs: 200, maxMs: 30_000 },
-      fromBeginning: true,
+      fromBeginning: options.fromBeginning,
       registry: options.registry,
       logger: options.logger,
       onShutdown: options.onShutdown,
