@@ -96,30 +96,32 @@ export function createDeliveryRelay(
     // never throws for a provider: each notification's outcome is kept on it and recorded below
     publish: rows => Promise.all(rows.map(sendOne)).then(() => undefined),
     async markPublished(rows, client) {
+      const statuses = await store.recordAttempts(
+        client,
+        rows.map(row => ({ row, outcome: row.outcome! })),
+        policy,
+      );
       let failed = 0;
-      for (const row of rows) {
-        const status = await store.recordAttempt(
-          client,
-          row,
-          row.outcome!,
-          policy,
-        );
-        const outcome = outcomeLabel(row.outcome!, status);
-        metrics.deliveries.inc({ channel: row.channel, outcome });
-        if (status === 'failed') failed++;
-        if (row.outcome!.kind === 'failed') {
+      rows.forEach((row, i) => {
+        const outcome = row.outcome!;
+        metrics.deliveries.inc({
+          channel: row.channel,
+          outcome: outcomeLabel(outcome, statuses[i]),
+        });
+        if (statuses[i] === 'failed') failed++;
+        if (outcome.kind === 'failed') {
           logger.warn(
             {
               notificationId: row.id,
               channel: row.channel,
               attempt: row.attempts + 1,
-              error: row.outcome!.error,
-              status,
+              error: outcome.error,
+              status: statuses[i],
             },
             'delivery failed',
           );
         }
-      }
+      });
       if (failed) options.onFailed();
     },
   });

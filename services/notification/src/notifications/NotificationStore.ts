@@ -332,48 +332,72 @@ export class NotificationStore {
     return rows;
   }
 
-  /** One attempt's outcome: sent; or failed, then due again after the policy's wait, or failed for good. */
-  async recordAttempt(
+  /**
+   * The outcomes of one pass, two statements whatever its size: each attempt's row, and each notification sent,
+   * due again after the policy's wait, or failed for good (a refusal, or the last attempt). Returns the new statuses.
+   */
+  async recordAttempts(
     client: PoolClient,
-    row: NotificationRow,
-    outcome: AttemptOutcome,
+    attempted: Array<{ row: NotificationRow; outcome: AttemptOutcome }>,
     policy: RetryPolicy,
-  ): Promise<NotificationStatus> {
-    const attempt = row.attempts + 1;
-    const provider = providerOf[row.channel];
-    if (outcome.kind === 'sent') {
-      await client.query(
-        `INSERT INTO delivery_attempts (notification_id, attempt, outcome, provider_message_id) VALUES ($1, $2, 'sent', $3)`,
-        [row.id, attempt, outcome.providerMessageId],
-      );
-      await client.query(
-        `UPDATE notifications SET status = 'sent', attempts = $2, provider = $3, provider_message_id = $4, last_error = NULL, updated_at = now()
-          WHERE id = $1`,
-        [row.id, attempt, provider, outcome.providerMessageId],
-      );
-      return 'sent';
-    }
-    const error = outcome.error.slice(0, 1000);
-    await client.query(
-      `INSERT INTO delivery_attempts (notification_id, attempt, outcome, error) VALUES ($1, $2, $3, $4)`,
-      [row.id, attempt, outcome.permanent ? 'rejected' : 'failed', error],
-    );
-    const giveUp = outcome.permanent || attempt >= policy.maxAttempts;
-    await client.query(
-      `UPDATE notifications
-          SET status = $2, attempts = $3, provider = $4, last_error = $5, updated_at = now(),
-              next_attempt_at = now() + make_interval(secs => $6)
-        WHERE id = $1`,
-      [
-        row.id,
-        giveUp ? 'failed' : 'queued',
+  ): Promise<NotificationStatus[]> {
+    const updates = attempted.map(({ row, outcome }) => {
+      const attempt = row.attempts + 1;
+      if (outcome.kind === 'sent') {
+        return {
+          row,
+          attempt,
+          status: 'sent' as const,
+          outcome: 'sent',
+          error: null,
+          messageId: outcome.providerMessageId,
+          waitS: 0,
+        };
+      }
+      const giveUp = outcome.permanent || attempt >= policy.maxAttempts;
+      return {
+        row,
         attempt,
-        provider,
-        error,
-        giveUp ? 0 : policy.delayMs(attempt) / 1000,
+        status: giveUp ? ('failed' as const) : ('queued' as const),
+        outcome: outcome.permanent ? 'rejected' : 'failed',
+        error: outcome.error.slice(0, 1000),
+        messageId: null,
+        waitS: giveUp ? 0 : policy.delayMs(attempt) / 1000,
+      };
+    });
+    const column = <T>(pick: (u: (typeof updates)[number]) => T) =>
+      updates.map(pick);
+    await client.query(
+      `INSERT INTO delivery_attempts (notification_id, attempt, outcome, error, provider_message_id)
+       SELECT * FROM unnest($1::uuid[], $2::int[], $3::text[], $4::text[], $5::text[])`,
+      [
+        column(u => u.row.id),
+        column(u => u.attempt),
+        column(u => u.outcome),
+        column(u => u.error),
+        column(u => u.messageId),
       ],
     );
-    return giveUp ? 'failed' : 'queued';
+    await client.query(
+      `UPDATE notifications AS n
+          SET status = u.status, attempts = u.attempt, provider = u.provider, updated_at = now(),
+              provider_message_id = COALESCE(u.message_id, n.provider_message_id),
+              last_error = u.error,
+              next_attempt_at = now() + make_interval(secs => u.wait_s)
+         FROM unnest($1::uuid[], $2::text[], $3::int[], $4::text[], $5::text[], $6::text[], $7::float8[])
+              AS u (id, status, attempt, provider, message_id, error, wait_s)
+        WHERE n.id = u.id`,
+      [
+        column(u => u.row.id),
+        column(u => u.status),
+        column(u => u.attempt),
+        column(u => providerOf[u.row.channel]),
+        column(u => u.messageId),
+        column(u => u.error),
+        column(u => u.waitS),
+      ],
+    );
+    return updates.map(u => u.status);
   }
 
   /** Failed notifications not yet on the dead-letter topic, claimed like claimDue. */
