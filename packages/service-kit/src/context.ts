@@ -8,6 +8,18 @@ interface RequestScope {
 
 const storage = new AsyncLocalStorage<RequestScope>();
 
+/** A request's scope; its child logger is built the first time something logs for the request (most never do). */
+export function requestScope(logger: Logger, requestId: string): RequestScope {
+  let child: Logger | undefined;
+  return {
+    requestId,
+    get logger() {
+      child ??= logger.child({ requestId });
+      return child;
+    },
+  };
+}
+
 export const REQUEST_ID_HEADER = 'x-request-id';
 
 /** The request being handled, wherever the code runs in its async call chain. */

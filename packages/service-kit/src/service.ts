@@ -3,9 +3,9 @@ import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pino, { Logger } from 'pino';
-import { pinoHttp } from 'pino-http';
+import { accessLog } from './accessLog';
 import { BaseConfig } from './config';
-import { REQUEST_ID_HEADER, requestContext } from './context';
+import { REQUEST_ID_HEADER, requestContext, requestScope } from './context';
 import { Contract, MatchedOperation } from './contract';
 import { HttpError, problemHandler, problems, sendProblem } from './errors';
 import { createServiceMetrics, ServiceMetrics } from './metrics';
@@ -79,19 +79,9 @@ export function createService<C extends BaseConfig>(options: ServiceOptions<C>):
     const requestId = incoming && /^[\w.:-]{1,128}$/.test(incoming) ? incoming : randomUUID();
     res.setHeader(REQUEST_ID_HEADER, requestId);
     (req as Request & { id: string }).id = requestId;
-    requestContext.run({ requestId, logger: logger.child({ requestId }) }, next);
+    requestContext.run(requestScope(logger, requestId), next);
   });
-  app.use(
-    pinoHttp({
-      logger,
-      genReqId: req => (req as unknown as { id: string }).id,
-      autoLogging: { ignore: req => req.url === '/healthz' || req.url === '/metrics' },
-      customLogLevel: (_req, res, err) => {
-        if (err || res.statusCode >= 500) return 'error';
-        return res.statusCode >= 400 ? 'warn' : 'info';
-      },
-    }),
-  );
+  app.use(accessLog(logger, req => req.url === '/healthz' || req.url === '/metrics'));
   app.use((req, res, next) => {
     inFlight++;
     const stopTimer = metrics.duration.startTimer();
