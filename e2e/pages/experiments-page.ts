@@ -1,5 +1,5 @@
 import { expect, Locator, Page } from '@playwright/test';
-import { Portal } from './portal';
+import { Person, Portal } from './portal';
 
 /** The experiments plugin: /experiments (every experiment) and /experiments/<key> (results, history, actions). */
 export class ExperimentsPage extends Portal {
@@ -7,13 +7,14 @@ export class ExperimentsPage extends Portal {
     super(page);
   }
 
-  async openList() {
-    await this.signInAsGuest('/experiments');
+  /** Signs in (as guest, a platform admin, unless a person is named) and opens the list. */
+  async openList(person?: Person) {
+    await (person ? this.signInAs(person, '/experiments') : this.signInAsGuest('/experiments'));
     await this.expectHeading('Experiments');
   }
 
-  async openExperiment(key: string) {
-    await this.signInAsGuest(`/experiments/${key}`);
+  async openExperiment(key: string, person?: Person) {
+    await (person ? this.signInAs(person, `/experiments/${key}`) : this.signInAsGuest(`/experiments/${key}`));
     await expect(this.split()).toBeVisible();
   }
 

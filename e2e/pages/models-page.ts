@@ -1,5 +1,5 @@
 import { expect, Locator, Page } from '@playwright/test';
-import { Portal } from './portal';
+import { Person, Portal } from './portal';
 
 /** The model registry plugin: /models (every registered model) and /models/<name> (one model). */
 export class ModelsPage extends Portal {
@@ -7,13 +7,14 @@ export class ModelsPage extends Portal {
     super(page);
   }
 
-  async openList() {
-    await this.signInAsGuest('/models');
+  /** Signs in (as guest, a platform admin, unless a person is named) and opens the list. */
+  async openList(person?: Person) {
+    await (person ? this.signInAs(person, '/models') : this.signInAsGuest('/models'));
     await this.expectHeading('Models');
   }
 
-  async openModel(name: string) {
-    await this.signInAsGuest(`/models/${name}`);
+  async openModel(name: string, person?: Person) {
+    await (person ? this.signInAs(person, `/models/${name}`) : this.signInAsGuest(`/models/${name}`));
     await expect(this.fact('Champion')).toBeVisible();
   }
 

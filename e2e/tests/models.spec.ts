@@ -1,8 +1,10 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
+import { expectAuditEvent } from '../pages/audit-log';
 import { EntityPage } from '../pages/entity-page';
 import { ModelsPage } from '../pages/models-page';
+import { MEMBER_WITHOUT_RIGHTS, tokenFor } from '../pages/portal';
 import { Storefront } from '../pages/storefront';
 
 const MODEL = 'recommendation-ranker';
@@ -167,5 +169,41 @@ test.describe('model registry', () => {
         stdio: 'pipe',
       },
     );
+  });
+
+  test('a member outside the owning group sees no Promote or Roll back, and the API refuses and audits', async ({
+    page,
+    request,
+  }) => {
+    const models = new ModelsPage(page);
+    const decided = page.waitForResponse(
+      response =>
+        response.url().endsWith('/api/permission/authorize') &&
+        !!response.request().postData()?.includes('model-registry.model.promote'),
+    );
+    await models.openModel(MODEL, MEMBER_WITHOUT_RIGHTS);
+    const decision = await (await decided).json();
+    expect(decision.items.map((item: { result: string }) => item.result)).not.toContain('ALLOW');
+    const { champion, challenger } = await models.aliases();
+    await expect(models.versions()).toBeVisible();
+    await expect(page.getByRole('button', { name: 'Promote', exact: true })).toHaveCount(0);
+    await expect(page.getByRole('button', { name: 'Roll back', exact: true })).toHaveCount(0);
+
+    // the same person calls the portal's API directly
+    const reason = `journey: ${MEMBER_WITHOUT_RIGHTS.name} tries a promotion ${Date.now()}`;
+    const answer = await request.post(`/api/model-registry/models/${MODEL}/promote`, {
+      headers: { Authorization: `Bearer ${await tokenFor(request, MEMBER_WITHOUT_RIGHTS)}` },
+      data: { version: challenger, reason },
+    });
+    expect(answer.status()).toBe(403);
+    expect(answer.headers()['content-type']).toContain('application/problem+json');
+    const event = await expectAuditEvent('the refused promotion', e =>
+      e.eventId === 'model-promote' && e.status === 'failed' && e.meta?.reason === reason,
+    );
+    expect(event.actor).toMatchObject({ actorId: MEMBER_WITHOUT_RIGHTS.userEntityRef });
+
+    // the champion did not move
+    await page.reload();
+    await expect(models.fact('Champion')).toContainText(`version ${champion}`);
   });
 });
