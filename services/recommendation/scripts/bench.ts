@@ -4,9 +4,13 @@
  * (each through its `start` script, on free ports, with `.state/infra.env`) and a bare express hello-world, then
  * measures with autocannon (BENCH_CONNECTIONS=50, BENCH_DURATION_S=10 each) GET /recommendations straight to the
  * service, the same through the gateway, and the bare express baseline (measured before and after; the ratios use
- * the mean). Then the in-process scoring time per request (dot products + top-20 + availability filter; mean, p99).
+ * the mean), each with the CPU time the service (and the gateway) spent per request (process_cpu_seconds_total
+ * before and after) and the load average. Requests cycle through all BENCH_USERS users (nothing is cached per user:
+ * every request is scored). Then the in-process scoring time per request (dot products + top-20 + availability
+ * filter; mean, p99) of the WebAssembly scorer the service uses and of the typed-array loop, and their agreement.
  *
  *   yarn workspace @platform/recommendation-service bench
+ *   BENCH_PORT_BASE=4300 BENCH_CPU_PROF=1 yarn workspace @platform/recommendation-service bench
  *
  * Everything it creates is its own and removed at the end: the MLflow registered model bench-recommendation-<run>,
  * Kafka topics bench-rec-<run>.*, Redis keys bench:<run>:* (gateway limiter) and bench-rec-<run>:* (features).
