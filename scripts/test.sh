@@ -15,7 +15,7 @@ started=$(date +%s)
 step "local infrastructure"
 yarn infra up
 
-step "helm and actionlint for the template's end-to-end test"
+step "helm, actionlint and OpenTofu (the template's end-to-end test, the infrastructure checks)"
 bash "$ROOT/tools/install-go-tools.sh"
 
 step "TensorFlow.js native backend for the trainer (tfjs-node, built offline once into .state/tfjs)"
@@ -26,6 +26,9 @@ yarn tsc
 
 step "lint"
 yarn lint:all
+
+step "infrastructure as code: tofu fmt and load, helm lint and Kubernetes schemas of every chart, checkov (offline)"
+bash "$ROOT/tools/install-python-tools.sh"; bash "$ROOT/tools/iac/check.sh"
 
 step "start-up scripts"
 bash "$ROOT/scripts/tests/start-ports.test.sh"

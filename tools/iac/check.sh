@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# The infrastructure-as-code checks of ./idp test, all offline (no provider, schema or policy can be downloaded here):
+#   1. tofu fmt -check over infra/terraform;
+#   2. every env root loaded by OpenTofu with its module tree (tofu get + tofu providers, backend blocks left out:
+#      they need credentials), then the module and tfvars interfaces (terraform_interfaces.py);
+#   3. every chart (services/*/deploy/chart, and the template's charts rendered by render_template_chart.py) linted
+#      with helm lint --strict and rendered for each env's values-<env>.yaml, the manifests validated strictly against
+#      the Kubernetes schemas of the clusters' version (validate_manifests.py);
+#   4. checkov over the Terraform, the rendered manifests, the Dockerfiles and the GitHub workflows, every failed
+#      check listed with its reason in infra/checkov-skips.yaml (checkov_gate.py).
+# Needs tools/install-go-tools.sh (helm, tofu) and tools/install-python-tools.sh (checkov, kubernetes-validate).
+set -euo pipefail
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+cd "$root"
+bin="$root/.state/bin"
+python="$root/.state/iac-python/bin/python"
+here="$root/tools/iac"
+# the clusters' Kubernetes minor (modules/eks and modules/aks kubernetes_version)
+kubernetes_version=1.34
+# no ~/.terraformrc here: an empty CLI configuration keeps tofu quiet and off any plugin cache
+export TF_CLI_CONFIG_FILE=/dev/null TF_IN_AUTOMATION=1 CHECKPOINT_DISABLE=1
+
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+
+echo "-- tofu fmt -check"
+"$bin/tofu" fmt -check -recursive -diff -no-color infra/terraform
+echo "tofu fmt: $(find infra/terraform -name '*.tf' -o -name '*.tfvars' | wc -l) files formatted"
+
+echo "-- tofu: load every env root and its modules"
+cp -r infra/terraform "$work/terraform"
+rm -f "$work"/terraform/envs/*/*/backend.tf
+roots=0
+for env in "$work"/terraform/envs/*/*/; do
+  name="$(basename "$(dirname "$env")")/$(basename "$env")"
+  if ! out="$(TF_DATA_DIR="$work/data/${name//\//-}" "$bin/tofu" -chdir="$env" get -no-color 2>&1 &&
+    TF_DATA_DIR="$work/data/${name//\//-}" "$bin/tofu" -chdir="$env" providers -no-color 2>&1)"; then
+    echo "tofu: envs/$name does not load:" >&2
+    echo "$out" | sed "s|$work/terraform|infra/terraform|g" >&2
+    exit 1
+  fi
+  roots=$((roots + 1))
+done
+echo "tofu: $roots env roots load with their modules"
+"$python" "$here/terraform_interfaces.py" infra/terraform
+
+echo "-- charts: helm lint --strict, render per env, Kubernetes $kubernetes_version schemas"
+charts=()
+while IFS= read -r chart; do charts+=("$chart"); done < <(find services -path '*/deploy/chart/Chart.yaml' -not -path '*/node_modules/*' | sort)
+while IFS= read -r chart; do
+  rendered="$work/template-charts/$(echo "${chart%/Chart.yaml}" | tr / -)"
+  "$python" "$here/render_template_chart.py" "${chart%/Chart.yaml}" "$rendered" "$here/template-values.yaml"
+  charts+=("$rendered/Chart.yaml")
+done < <(find templates -name Chart.yaml -not -path '*/node_modules/*' | sort)
+mkdir -p "$work/manifests"
+for chart in "${charts[@]}"; do
+  dir="${chart%/Chart.yaml}"
+  name="$(sed -n 's/^name: *//p' "$chart")"
+  envs=0
+  for values in "$dir"/values-*.yaml; do
+    env="$(basename "$values" .yaml)"
+    env="${env#values-}"
+    "$bin/helm" lint --strict --quiet "$dir" --values "$values" >"$work/lint.out" 2>&1 || { cat "$work/lint.out" >&2; exit 1; }
+    "$bin/helm" template "$name" "$dir" --namespace platform --values "$values" >"$work/manifests/$name-$env.yaml"
+    envs=$((envs + 1))
+  done
+  [ "$envs" -gt 0 ] || { echo "charts: $dir has no values-<env>.yaml" >&2; exit 1; }
+  echo "helm: $name (${dir#"$work/"}) lints and renders for $envs envs"
+done
+"$python" "$here/validate_manifests.py" "$kubernetes_version" "$work"/manifests/*.yaml
+
+echo "-- checkov (offline)"
+# one tree, repository paths kept: the Terraform, the rendered charts, the Dockerfiles and the workflows
+scan="$work/scan"
+mkdir -p "$scan/infra" "$scan/rendered-charts"
+cp -r infra/terraform "$scan/infra/terraform"
+cp "$work"/manifests/*.yaml "$scan/rendered-charts/"
+find services templates -name 'Dockerfile*' -not -path '*/node_modules/*' -print0 | xargs -0 -r cp --parents -t "$scan"
+{ find . -maxdepth 2 -type d -path ./.github/workflows -print0
+  find services templates -type d -path '*/.github/workflows' -not -path '*/node_modules/*' -print0; } | xargs -0 -r cp -r --parents -t "$scan"
+"$python" "$here/checkov_gate.py" infra/checkov-skips.yaml terraform,kubernetes,dockerfile,github_actions "$scan"
