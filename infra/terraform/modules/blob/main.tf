@@ -129,7 +129,4 @@ resource "azurerm_monitor_diagnostic_setting" "blob" {
   enabled_log {
     category = "StorageDelete"
   }
-  enabled_metric {
-    category = "Transaction"
-  }
 }

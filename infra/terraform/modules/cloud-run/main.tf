@@ -1,5 +1,6 @@
-# The notification service on Cloud Run: internal ingress only (the gateway calls it through the internal load
-# balancer), its own service account with access to its own secrets only, CMEK, request-driven autoscaling.
+# The notification service on Cloud Run. Its callers (the gateway on EKS) are in another cloud, so ingress is open
+# but only IAM-authenticated principals may invoke it (invoker_members; never allUsers). Its own service account reads
+# its own secrets only; CMEK; request-driven autoscaling.
 resource "google_service_account" "this" {
   project      = var.project_id
   account_id   = var.name
@@ -36,7 +37,7 @@ resource "google_cloud_run_v2_service" "this" {
   name                = var.name
   project             = var.project_id
   location            = var.region
-  ingress             = "INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER"
+  ingress             = "INGRESS_TRAFFIC_ALL"
   deletion_protection = var.deletion_protection
   labels              = var.labels
 

@@ -1,5 +1,5 @@
 output "uri" {
-  description = "URL of the service (internal ingress: reachable through the internal load balancer only)."
+  description = "URL of the service (every request needs an identity token of an invoker)."
   value       = google_cloud_run_v2_service.this.uri
 }
 

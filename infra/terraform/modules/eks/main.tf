@@ -1,5 +1,6 @@
 # EKS with a private API endpoint, envelope-encrypted secrets, every control-plane log type, and two managed node
-# groups: on-demand nodes for the baseline, spot nodes (from zero) for scale-out. Pods get AWS permissions through EKS
+# groups: on-demand nodes for the baseline, spot nodes (from zero) for scale-out; EKS tags both groups' autoscaling
+# groups for the cluster autoscaler's auto-discovery. Pods get AWS permissions through EKS
 # Pod Identity, never through the node role.
 data "aws_iam_policy_document" "cluster_assume" {
   statement {
@@ -182,10 +183,7 @@ resource "aws_eks_node_group" "spot" {
   }
 
   labels = { "platform/capacity" = "spot" }
-  tags = merge(var.tags, {
-    "k8s.io/cluster-autoscaler/enabled"     = "true"
-    "k8s.io/cluster-autoscaler/${var.name}" = "owned"
-  })
+  tags   = var.tags
 
   lifecycle {
     ignore_changes = [scaling_config[0].desired_size]

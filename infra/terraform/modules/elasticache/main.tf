@@ -40,7 +40,7 @@ resource "aws_elasticache_user" "app" {
   user_id       = "${var.name}-app"
   user_name     = "${var.name}-app"
   engine        = "redis"
-  access_string = "on ~* -@dangerous +@all -flushall -flushdb"
+  access_string = "on ~* +@all -@admin -flushall -flushdb"
   authentication_mode {
     type = "iam"
   }

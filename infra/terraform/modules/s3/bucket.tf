@@ -123,15 +123,11 @@ resource "aws_s3_bucket_lifecycle_configuration" "replica" {
   provider = aws.dr
   bucket   = aws_s3_bucket.replica[0].id
 
-  # the replica is for recovery, read rarely: straight to Glacier Instant Retrieval
+  # replicas arrive as Glacier Instant Retrieval (replication.tf); only old versions and failed uploads to clean up
   rule {
-    id     = "tiering"
+    id     = "cleanup"
     status = "Enabled"
     filter {}
-    transition {
-      days          = 0
-      storage_class = "GLACIER_IR"
-    }
     noncurrent_version_expiration {
       noncurrent_days = var.noncurrent_version_days
     }
