@@ -46,7 +46,7 @@ const TOP_K = 20;
 const LOG_LEVEL = process.env.BENCH_LOG_LEVEL ?? 'warn';
 /** BENCH_PORT_BASE=4300: the bench's servers on 4300 (hello), 4301 (service), 4302 (gateway), 4303 (JWKS); default ephemeral */
 const PORT_BASE = process.env.BENCH_PORT_BASE ? Number(process.env.BENCH_PORT_BASE) : undefined;
-/** BENCH_CPU_PROF=1: the service and the gateway run under node --cpu-prof, profiles in the run's log folder */
+/** BENCH_CPU_PROF=1: the service and the gateway run under node --cpu-prof, profiles in the run's log folder (.state/bench/logs/<run>) */
 const CPU_PROF = process.env.BENCH_CPU_PROF === '1';
 const portOf = (offset: number) => (PORT_BASE === undefined ? freePort() : Promise.resolve(PORT_BASE + offset));
 
@@ -79,12 +79,19 @@ function benchModel() {
   return { items, users, popularity: Object.keys(items) };
 }
 
-function startProcess(name: string, command: string[], env: Record<string, string>, profile = false) {
+/**
+ * A workspace's server through its `start` script; with BENCH_CPU_PROF=1 its entry file straight under
+ * `node --cpu-prof --import tsx` instead (one process, so SIGTERM reaches it and it writes its profile on exit).
+ */
+function startServer(name: string, workspace: string, entry: string, env: Record<string, string>) {
+  if (!CPU_PROF) return startProcess(name, ['yarn', 'workspace', workspace, 'start'], env);
+  return startProcess(name, ['node', '--cpu-prof', `--cpu-prof-dir=${path.join(logDir, `${name}.cpuprofiles`)}`, '--import', 'tsx', path.join(root, entry)], env);
+}
+
+function startProcess(name: string, command: string[], env: Record<string, string>) {
   const log = path.join(logDir, `${name}.log`);
   const out = fs.openSync(log, 'w');
-  // yarn and tsx start node processes of their own: each writes its profile, the service's is the largest
-  const profiling = profile ? { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --cpu-prof --cpu-prof-dir=${path.join(logDir, `${name}.cpuprofiles`)}` } : {};
-  const child = spawn(command[0], command.slice(1), { cwd: root, env: { ...process.env, ...env, ...profiling }, stdio: ['ignore', out, out], detached: true });
+  const child = spawn(command[0], command.slice(1), { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', out, out], detached: true });
   children.push(child);
   return { child, log };
 }
@@ -267,7 +274,7 @@ async function main() {
 
     const recPort = await portOf(1);
     const recUrl = `http://127.0.0.1:${recPort}`;
-    const rec = startProcess('recommendation-service', ['yarn', 'workspace', '@platform/recommendation-service', 'start'], {
+    const rec = startServer('recommendation-service', '@platform/recommendation-service', 'services/recommendation/src/index.ts', {
       ...infra,
       NODE_ENV: 'production',
       PORT: String(recPort),
@@ -278,7 +285,7 @@ async function main() {
       RECOMMENDATION_CONSUMER_GROUP_PREFIX: names.group,
       FEATURE_KEY_PREFIX: names.featurePrefix,
       JWT_PUBLIC_KEY: publicKey,
-    }, CPU_PROF);
+    });
 
     const table = parse(fs.readFileSync(path.join(root, 'services/api-gateway/routes.yaml'), 'utf8'));
     for (const limits of Object.values(table.rateLimitClasses) as Array<Record<string, any>>) {
@@ -290,7 +297,7 @@ async function main() {
     fs.writeFileSync(routesFile, stringify(table));
     const gatewayPort = await portOf(2);
     const gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
-    const gateway = startProcess('api-gateway', ['yarn', 'workspace', '@platform/api-gateway', 'start'], {
+    const gateway = startServer('api-gateway', '@platform/api-gateway', 'services/api-gateway/src/main.ts', {
       ...infra,
       NODE_ENV: 'production',
       PORT: String(gatewayPort),
@@ -299,7 +306,7 @@ async function main() {
       RATE_LIMIT_PREFIX: `bench:${run}`,
       JWKS_URL: jwksUrl,
       RECOMMENDATION_SERVICE_URL: recUrl,
-    }, CPU_PROF);
+    });
 
     await waitReady('hello-express', hello.child, hello.log, `${helloUrl}/hello`);
     await waitReady('recommendation-service', rec.child, rec.log, `${recUrl}/readyz`);
@@ -344,7 +351,19 @@ async function main() {
         `recall@${TOP_K} ${(scoring.agreement.recallAtK * 100).toFixed(2)}%`,
     );
     console.log(`the service's own scoring histogram during the run: mean ${((histogram('sum') / histogram('count')) * 1000).toFixed(3)} ms over ${histogram('count')} requests`);
-    const report = { run, at: new Date().toISOString(), connections: CONNECTIONS, durationS: DURATION_S, items: ITEMS, factors: FACTORS, loadAverage: os.loadavg(), rows, scoring };
+    const [, direct, gatewayRow] = rows;
+    const goals = [
+      { goal: 'P95 direct <= 15 ms', value: direct.p95, met: direct.p95 <= 15 },
+      { goal: 'P95 through the gateway <= 25 ms', value: gatewayRow.p95, met: gatewayRow.p95 <= 25 },
+      { goal: 'in-process scoring mean <= 1 ms', value: scoring.wasm.mean, met: scoring.wasm.mean <= 1 },
+    ];
+    console.log(`\ngoals (every request scored, nothing cached per user: there is no warm case; load average ${os.loadavg()[0].toFixed(1)}):`);
+    for (const g of goals) console.log(`  ${g.goal}: ${g.value.toFixed(3)} ms, ${g.met ? 'met' : 'NOT met'}`);
+    console.log(
+      `  closed loop: mean latency ~ ${CONNECTIONS} connections / throughput, so P95 <= 15 ms direct needs more than ${Math.round((CONNECTIONS / 15) * 1000)} req/s ` +
+        `(a P95 above the mean needs more), i.e. under ${(15 / CONNECTIONS).toFixed(2)} ms of service CPU per request (this run: ${direct.cpuMsPerRequest.service.toFixed(3)} ms)`,
+    );
+    const report = { run, at: new Date().toISOString(), connections: CONNECTIONS, durationS: DURATION_S, items: ITEMS, factors: FACTORS, loadAverage: os.loadavg(), rows, scoring, goals };
     fs.writeFileSync(path.join(benchDir, `recommendation-${run}.json`), JSON.stringify(report, null, 2));
     console.log(`\nfigures written to ${path.join(benchDir, `recommendation-${run}.json`)}`);
   } finally {
