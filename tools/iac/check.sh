@@ -75,7 +75,15 @@ scan="$work/scan"
 mkdir -p "$scan/infra" "$scan/rendered-charts"
 cp -r infra/terraform "$scan/infra/terraform"
 cp "$work"/manifests/*.yaml "$scan/rendered-charts/"
-find services templates -name 'Dockerfile*' -not -path '*/node_modules/*' -print0 | xargs -0 -r cp --parents -t "$scan"
-{ find . -maxdepth 2 -type d -path ./.github/workflows -print0
-  find services templates -type d -path '*/.github/workflows' -not -path '*/node_modules/*' -print0; } | xargs -0 -r cp -r --parents -t "$scan"
-"$python" "$here/checkov_gate.py" infra/checkov-skips.yaml terraform,kubernetes,dockerfile,github_actions "$scan"
+frameworks=terraform,kubernetes
+dockerfiles="$(find services templates -name 'Dockerfile*' -not -path '*/node_modules/*')"
+if [ -n "$dockerfiles" ]; then
+  echo "$dockerfiles" | xargs cp --parents -t "$scan"
+  frameworks+=,dockerfile
+fi
+workflows="$(find . -maxdepth 2 -type d -path ./.github/workflows; find services templates -type d -path '*/.github/workflows' -not -path '*/node_modules/*')"
+if [ -n "$workflows" ]; then
+  echo "$workflows" | xargs cp -r --parents -t "$scan"
+  frameworks+=,github_actions
+fi
+"$python" "$here/checkov_gate.py" infra/checkov-skips.yaml "$frameworks" "$scan"

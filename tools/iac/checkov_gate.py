@@ -6,7 +6,8 @@ One checkov process scans the directory with every framework (each picks its own
 than scanning these few files, so check.sh gathers the targets into one tree first.
 
 A failed check whose id is not in the skip file fails the gate; so does a skip that no target needs any more (the
-file only lists what is still true) and a skip without a reason. Checkov runs with --skip-download and without an
+file only lists what is still true), a skip without a reason, and a framework that found nothing to scan (pass only
+the frameworks the directory has files for). Checkov runs with --skip-download and without an
 API key: it never reaches the network (no policy metadata, no version check).
 """
 import json
@@ -39,7 +40,7 @@ def run_checkov(frameworks: str, directory: str) -> list[dict]:
     done = subprocess.run(arguments, capture_output=True, text=True, env=env)
     if done.returncode not in (0, 1) or not done.stdout.strip():
         sys.exit(f"checkov failed to run ({done.returncode}):\n{done.stderr[-2000:]}")
-    # one JSON document per scanned directory (a list of reports, or one report), concatenated
+    # a list of reports (one per framework that found files), or one report; concatenated documents are read too
     reports, decoder, text, at = [], json.JSONDecoder(), done.stdout.strip(), 0
     while at < len(text):
         document, at = decoder.raw_decode(text, at)
@@ -69,6 +70,9 @@ def main() -> int:
                 unlisted.append(check)
     for framework, (passed, failed, listed) in sorted(counts.items()):
         print(f"checkov {framework}: {passed} passed, {failed} failed ({listed} of them skipped with a reason)")
+    missing = sorted(set(sys.argv[2].split(",")) - set(counts))
+    for framework in missing:
+        print(f"checkov {framework}: found nothing to scan", file=sys.stderr)
     by_check = defaultdict(list)
     for check in unlisted:
         by_check[(check["check_id"], check["check_name"])].append(f"{check['file_path'].lstrip('/')}: {check['resource']}")
@@ -80,7 +84,7 @@ def main() -> int:
     for check_id in stale:
         print(f"checkov: {check_id} is in the skip file but no target fails it any more: remove it", file=sys.stderr)
     print(f"checkov: {len(unlisted)} failed checks not in the skip file, {len(used)} of {len(skips)} skips in use")
-    return 1 if unlisted or stale else 0
+    return 1 if unlisted or stale or missing else 0
 
 
 if __name__ == "__main__":
