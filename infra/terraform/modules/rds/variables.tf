@@ -54,6 +54,11 @@ variable "dr_kms_key_arn" {
   description = "KMS key in the DR region encrypting the replicated backups (required when cross_region_backups is on)."
   type        = string
   default     = null
+
+  validation {
+    condition     = !var.cross_region_backups || var.dr_kms_key_arn != null
+    error_message = "cross_region_backups needs dr_kms_key_arn: the backups are encrypted."
+  }
 }
 
 variable "deletion_protection" {

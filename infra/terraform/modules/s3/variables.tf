@@ -36,6 +36,11 @@ variable "replica_kms_key_arn" {
   description = "KMS key in the DR region encrypting the replica (required when replication is on)."
   type        = string
   default     = null
+
+  validation {
+    condition     = !var.replication || var.replica_kms_key_arn != null
+    error_message = "replication needs replica_kms_key_arn: the replica is encrypted with a key of the DR region."
+  }
 }
 
 variable "force_destroy" {
