@@ -19,7 +19,7 @@ export interface ModelStoreOptions {
   timeoutMs: number;
   metrics: RecommendationMetrics;
   logger: Logger;
-  /** called with a checked version before it is first served (e.g. to upload it to the scorer) */
+  /** called with a checked version before it is first served (e.g. to upload it to the scorer); if it throws, the version is not served */
   onServe?: (model: LoadedModel) => void;
   /** called when no alias serves a version any more */
   onRetire?: (model: LoadedModel) => void;
@@ -153,7 +153,14 @@ export class ModelStore {
         continue;
       }
       if (!loaded) continue;
-      this.options.onServe?.(loaded);
+      try {
+        this.options.onServe?.(loaded);
+      } catch (error) {
+        // e.g. the scorer could not take the matrix: the previous version stays served, the next poll tries again
+        this.lastProblem = `v${loaded.version} could not be prepared for serving: ${(error as Error).message}`;
+        logger.error({ err: error, model: modelName, alias, version: loaded.version }, 'model version not prepared for serving; the previous version stays served');
+        continue;
+      }
       this.served.set(alias, loaded);
       if (current) this.retireIfUnserved(current);
       this.since.set(alias, new Date());

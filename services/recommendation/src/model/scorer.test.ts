@@ -134,4 +134,35 @@ describe('ModelStore serve and retire hooks', () => {
     expect(events.slice(3)).toEqual(['retire 1']);
     expect(store.champion()?.version).toBe('2');
   });
+
+  it('keeps serving the previous version when a new one cannot be prepared, and tries again at the next poll', async () => {
+    const artifacts: Record<string, Record<string, Buffer>> = {
+      'src-1': modelFiles({ items: { a: [1, 0] }, users: {} }) as Record<string, Buffer>,
+      'src-2': modelFiles({ items: { a: [2, 0] }, users: {} }) as Record<string, Buffer>,
+    };
+    let champion = '1';
+    let refuse = true;
+    const store = new ModelStore({
+      registry: {
+        versionByAlias: async (name: string) => ({ name, version: champion, source: `src-${champion}`, run_id: 'r' }),
+        downloadArtifact: async (source: string, file: string) => artifacts[source][file],
+      },
+      modelName: 'm',
+      aliases: ['champion'],
+      pollIntervalMs: 60_000,
+      timeoutMs: 5_000,
+      metrics: recommendationMetrics(new Registry()),
+      logger: { debug() {}, info() {}, warn() {}, error() {} } as unknown as Logger,
+      onServe: model => {
+        if (model.version === '2' && refuse) throw new Error('out of memory');
+      },
+    });
+    await store.refresh();
+    champion = '2';
+    await store.refresh();
+    expect(store.champion()?.version).toBe('1');
+    refuse = false;
+    await store.refresh();
+    expect(store.champion()?.version).toBe('2');
+  });
 });
