@@ -76,6 +76,32 @@ describe('DotScorer (WebAssembly)', () => {
 });
 
 describe('selectTop', () => {
+  it('agrees with sorting every available score (any length, ties, few or no available items)', () => {
+    const next = random(11);
+    for (const [n, k, unavailableShare] of [[1, 3, 0], [7, 3, 0.2], [1_001, 20, 0.1], [10_003, 20, 0.01], [50, 20, 0.9], [9, 4, 1]] as const) {
+      // coarse values: many ties
+      const scores = Float32Array.from({ length: n }, () => Math.round(next() * 200) / 8);
+      const ids = Array.from({ length: n }, (_, i) => `p${i}`);
+      const unavailable = new Set(ids.filter(() => next() < unavailableShare));
+      const expected = ids
+        .map((productId, row) => ({ productId, row, score: scores[row] }))
+        .filter(c => !unavailable.has(c.productId))
+        .sort((a, b) => b.score - a.score || a.row - b.row)
+        .slice(0, k)
+        .map(({ productId, score }) => ({ productId, score }));
+      const top = selectTop(scores, k, ids, id => unavailable.has(id));
+      // the same scores in the same order; which of several items tied at the K-th score stays is the heap's choice
+      expect(top.map(t => t.score)).toEqual(expected.map(e => e.score));
+      const kth = expected.at(-1)?.score;
+      expect(top.filter(t => t.score !== kth)).toEqual(expected.filter(e => e.score !== kth));
+      for (const t of top) {
+        expect(unavailable.has(t.productId)).toBe(false);
+        expect(scores[Number(t.productId.slice(1))]).toBe(t.score);
+      }
+      expect(new Set(top.map(t => t.productId)).size).toBe(top.length);
+    }
+  });
+
   it('keeps the K best of precomputed scores, ties by lower row, asking the filter only about candidates', () => {
     const asked: string[] = [];
     const ids = ['a', 'b', 'c', 'd', 'e', 'f'];
