@@ -7,6 +7,7 @@ import {
   fetchApiRef,
 } from '@backstage/frontend-plugin-api';
 import { EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
+import { HomePageWidgetBlueprint } from '@backstage/plugin-home-react/alpha';
 import MoneyIcon from '@material-ui/icons/AttachMoney';
 import { CostClient, costApiRef } from './api';
 
@@ -42,9 +43,23 @@ const entityCostContent = EntityContentBlueprint.make({
   },
 });
 
+/** The home page's cost card: month to date against the budget. */
+const costWidget = HomePageWidgetBlueprint.make({
+  name: 'cost',
+  params: {
+    name: 'CostThisMonth',
+    title: 'Cost this month',
+    description: 'Month-to-date cost of the platform against its budget, and the forecast',
+    components: async () => {
+      const { CostWidget } = await import('./components/CostWidget/CostWidget');
+      return { Content: () => <CostWidget /> };
+    },
+  },
+});
+
 export const costPlugin = createFrontendPlugin({
   pluginId: 'cost',
   info: { packageJson: () => import('../package.json') },
-  extensions: [costApi, costPage, entityCostContent],
+  extensions: [costApi, costPage, entityCostContent, costWidget],
   routes: { root: rootRouteRef },
 });

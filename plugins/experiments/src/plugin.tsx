@@ -6,6 +6,7 @@ import {
   fetchApiRef,
 } from '@backstage/frontend-plugin-api';
 import { EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
+import { HomePageWidgetBlueprint } from '@backstage/plugin-home-react/alpha';
 import { EXPERIMENTS_ANNOTATION } from '@internal/plugin-experiments-common';
 import ExperimentIcon from '@material-ui/icons/CallSplit';
 import { ExperimentsClient, experimentsApiRef } from './api';
@@ -42,9 +43,23 @@ const entityExperimentsContent = EntityContentBlueprint.make({
   },
 });
 
+/** The home page's card: running experiments. */
+const runningExperimentsWidget = HomePageWidgetBlueprint.make({
+  name: 'running-experiments',
+  params: {
+    name: 'RunningExperiments',
+    title: 'Running experiments',
+    description: 'Every running experiment with its split, SRM state and verdict',
+    components: async () => {
+      const { RunningExperimentsWidget } = await import('./components/RunningExperimentsWidget/RunningExperimentsWidget');
+      return { Content: () => <RunningExperimentsWidget /> };
+    },
+  },
+});
+
 export const experimentsPlugin = createFrontendPlugin({
   pluginId: 'experiments',
   info: { packageJson: () => import('../package.json') },
-  extensions: [experimentsApi, experimentsPage, entityExperimentsContent],
+  extensions: [experimentsApi, experimentsPage, entityExperimentsContent, runningExperimentsWidget],
   routes: { root: rootRouteRef, experiment: experimentRouteRef },
 });

@@ -6,6 +6,7 @@ import {
   fetchApiRef,
 } from '@backstage/frontend-plugin-api';
 import { EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
+import { HomePageWidgetBlueprint } from '@backstage/plugin-home-react/alpha';
 import { MLFLOW_MODEL_ANNOTATION } from '@internal/plugin-model-registry-common';
 import ModelIcon from '@material-ui/icons/Memory';
 import { ModelRegistryClient, modelRegistryApiRef } from './api';
@@ -60,10 +61,24 @@ const entityServiceModelContent = EntityContentBlueprint.make({
   },
 });
 
+/** The home page's card: models in production. */
+const servingModelsWidget = HomePageWidgetBlueprint.make({
+  name: 'serving-models',
+  params: {
+    name: 'ServingModels',
+    title: 'Models in production',
+    description: "Each registered model's champion and challenger versions",
+    components: async () => {
+      const { ServingModelsWidget } = await import('./components/ServingModelsWidget/ServingModelsWidget');
+      return { Content: () => <ServingModelsWidget /> };
+    },
+  },
+});
+
 export const modelRegistryPlugin = createFrontendPlugin({
   pluginId: 'model-registry',
   info: { packageJson: () => import('../package.json') },
-  extensions: [modelRegistryApi, modelsPage, entityModelContent, entityServiceModelContent],
+  extensions: [modelRegistryApi, modelsPage, entityModelContent, entityServiceModelContent, servingModelsWidget],
   routes: { root: rootRouteRef, model: modelRouteRef },
   externalRoutes: { experiment: experimentRouteRef },
 });

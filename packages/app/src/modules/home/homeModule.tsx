@@ -3,25 +3,25 @@ import { HomePageWidgetBlueprint } from '@backstage/plugin-home-react/alpha';
 import { MarkdownContent } from '@backstage/core-components';
 
 const content = `
-## Recommendation Platform Portal
-
 Everything the twelve services of the recommendation platform are, own, cost and depend on.
 
 - **[Catalog](/catalog)**: services, their APIs (OpenAPI and AsyncAPI), the databases, topics, buckets and
-  clusters they run on, and who owns them.
+  clusters they run on, and who owns them. Every service has a **Metrics** tab (rate, errors, latency, saturation).
 - **[Create](/create)**: a new service repository with tests, Dockerfile, Helm chart, CI, dashboards and
   catalog entry, ready on day one.
-- **Cost**: what each service costs on AWS, Azure and GCP against the monthly budget.
+- **[Experiments](/experiments)**: A/B tests of the recommender, their results and guardrails; ramp and conclude.
+- **[Models](/models)**: the recommendation model's versions, offline metrics and alias history; promote and roll back.
+- **[Cost](/cost)**: what each service costs on AWS, Azure and GCP against the monthly budget.
 
-The docs live in the repository's \`docs/\` folder.
+The docs live in the repository's \`docs/\` folder; each service's own docs are on its **Docs** tab.
 `;
 
 const gettingStartedWidget = HomePageWidgetBlueprint.make({
   name: 'getting-started',
   params: {
     name: 'GettingStarted',
-    title: 'Getting Started',
-    description: 'Where to start in the portal',
+    title: 'Where to start',
+    description: 'What the portal holds and where to find it',
     components: async () => ({
       Content: () => <MarkdownContent content={content} />,
     }),

@@ -1,0 +1,62 @@
+import { expect, test } from '@playwright/test';
+import { EntityPage } from '../pages/entity-page';
+import { Portal } from '../pages/portal';
+import { Storefront } from '../pages/storefront';
+import { withSteadyTraffic } from '../pages/traffic';
+
+test.describe('home and live metrics', () => {
+  test("a newcomer's home page shows the platform's status, cost against budget, experiments and models, not edit mode", async ({
+    page,
+  }) => {
+    const portal = new Portal(page);
+    await portal.signInAsGuest('/');
+    await expect(page.getByRole('navigation').getByLabel('Recommendation Platform').first()).toBeVisible();
+
+    const status = page.getByRole('region', { name: 'Platform status' });
+    // the twelve services of the catalog, each a link to its entity page, with the count of those up
+    await expect(status.getByRole('heading', { name: /^\d+ of 12 services up$/ })).toBeVisible();
+    await expect(status.getByRole('link')).toHaveCount(12);
+    const recommendation = status.getByRole('row', { name: /Recommendation/ });
+    await expect(recommendation).toContainText('up');
+    await expect(recommendation).toContainText(/\d+(\.\d+)? ms|–/);
+
+    await expect(page.getByRole('region', { name: 'Cost this month' })).toContainText(/\$[\d,]+\.\d\d of \$[\d,]+\.\d\d budget/);
+    await expect(page.getByRole('list', { name: 'Running experiments' })).toContainText('recommendation-ranking');
+    await expect(page.getByRole('list', { name: 'Serving models' })).toContainText(/recommendation-ranker.*champion version \d+/s);
+
+    // the default layout, not the empty grid in edit mode a newcomer used to land on
+    await expect(page.getByText('No widgets added')).toHaveCount(0);
+    await expect(page.getByRole('button', { name: /add widget/i })).toHaveCount(0);
+
+    await status.getByRole('link', { name: /Recommendation/ }).click();
+    await expect(page).toHaveURL(/\/catalog\/default\/component\/recommendation-service/);
+  });
+
+  test("a service's Metrics tab charts its latency after traffic, and its overview shows live signals", async ({
+    page,
+    request,
+  }) => {
+    test.setTimeout(180_000);
+    const shop = new Storefront(request);
+    const shopper = await shop.register();
+    await shop.logIn(shopper.email, shopper.password);
+    const entity = new EntityPage(page);
+    await entity.openEntity('component', 'recommendation-service');
+    await withSteadyTraffic(shop, shopper.id, async () => {
+      await expect(page.getByRole('region', { name: 'Live signals' })).toContainText(/Status\s*up/);
+      await entity.openTab('Metrics');
+      const latency = page.getByRole('figure', { name: 'Latency' });
+      await expect(latency).toBeVisible();
+      // the tab refreshes every 30 s; a rate needs two scrapes (15 s apart) during the traffic
+      await expect(page.getByLabel('Latency, latest')).toContainText(/P95: \d+\.\d\d ms/, { timeout: 120_000 });
+      // the chart draws a line, not an empty frame
+      await expect(latency.locator('.recharts-line path.recharts-curve').first()).toHaveAttribute('d', /\d/);
+    });
+    await expect(page.getByLabel('Request rate, latest')).toContainText(/requests\/s: \d+\.\d\d req\/s/);
+
+    // a service with no series gets a clear empty state, not empty charts
+    await entity.open('/catalog/default/component/analytics-service/metrics');
+    await expect(page.getByText('No metrics for analytics-service yet')).toBeVisible();
+    await expect(page.getByRole('figure', { name: 'Latency' })).toHaveCount(0);
+  });
+});
