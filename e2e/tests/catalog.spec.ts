@@ -1,21 +1,9 @@
 import { expect, test } from '@playwright/test';
 import { CatalogPage } from '../pages/catalog-page';
 import { EntityPage } from '../pages/entity-page';
+import { PLATFORM_SERVICES } from '../pages/platform';
 
-const SERVICES = [
-  'user-service',
-  'product-service',
-  'recommendation-service',
-  'event-tracking-service',
-  'feature-store-service',
-  'cart-checkout-service',
-  'analytics-service',
-  'notification-service',
-  'search-service',
-  'api-gateway',
-  'ab-testing-service',
-  'cost-monitoring-service',
-];
+const SERVICES = PLATFORM_SERVICES;
 
 test.describe('catalog', () => {
   test('lists the twelve platform services', async ({ page }) => {

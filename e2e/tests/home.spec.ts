@@ -1,5 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { EntityPage } from '../pages/entity-page';
+import { PLATFORM_SERVICES } from '../pages/platform';
 import { Portal } from '../pages/portal';
 import { Storefront } from '../pages/storefront';
 import { withSteadyTraffic } from '../pages/traffic';
@@ -13,9 +14,12 @@ test.describe('home and live metrics', () => {
     await expect(page.getByRole('navigation').getByLabel('Recommendation Platform').first()).toBeVisible();
 
     const status = page.getByRole('region', { name: 'Platform status' });
-    // the twelve services of the catalog, each a link to its entity page, with the count of those up
-    await expect(status.getByRole('heading', { name: /^\d+ of 12 services up$/ })).toBeVisible();
-    await expect(status.getByRole('link')).toHaveCount(12);
+    // every service of the catalog (the twelve, and any the scaffolder journeys created), each a link to its entity
+    // page, with the count of those up
+    await expect(status.getByRole('heading', { name: /^\d+ of \d+ services up$/ })).toBeVisible();
+    for (const name of PLATFORM_SERVICES) {
+      await expect(status.locator(`a[href$="/catalog/default/component/${name}"]`)).toHaveCount(1);
+    }
     const recommendation = status.getByRole('row', { name: /Recommendation/ });
     await expect(recommendation).toContainText('up');
     await expect(recommendation).toContainText(/\d+(\.\d+)? ms|–/);

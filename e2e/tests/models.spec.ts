@@ -165,6 +165,12 @@ test.describe('model registry', () => {
     await models.openModel(MODEL, MEMBER_WITHOUT_RIGHTS);
     const decision = await (await decided).json();
     expect(decision.items.map((item: { result: string }) => item.result)).not.toContain('ALLOW');
+    // the journey before renominates the challenger with the registry's CLI, which the portal's model cache (10 s)
+    // sees only when it expires
+    await expect(async () => {
+      await page.reload();
+      await expect(models.fact('Challenger')).toContainText(/version \d+/, { timeout: 2_000 });
+    }).toPass({ timeout: 30_000 });
     const { champion, challenger } = await models.aliases();
     await expect(models.versions()).toBeVisible();
     await expect(page.getByRole('button', { name: 'Promote', exact: true })).toHaveCount(0);

@@ -103,6 +103,8 @@ start_product() {
   ensure_dev_keys
   ensure_ports_free
   local name dir port pid
+  # the checkout's notification outbox asks the notification service for each paid order's confirmation
+  export NOTIFICATION_SERVICE_URL="${NOTIFICATION_SERVICE_URL:-http://127.0.0.1:${SERVICE_PORTS[notification]}}"
   while read -r name dir port; do
     log "starting $name on :$port"
     # stdin from /dev/null: node would otherwise take over (and make non-blocking) the pipe this loop reads
