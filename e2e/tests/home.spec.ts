@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { EntityPage } from '../pages/entity-page';
 import { PLATFORM_SERVICES } from '../pages/platform';
@@ -32,6 +33,11 @@ test.describe('home and live metrics', () => {
     await expect(page.getByText('No widgets added')).toHaveCount(0);
     await expect(page.getByRole('button', { name: /add widget/i })).toHaveCount(0);
 
+    // the picture in docs/service-metrics-plugin.md comes from this page (the pointer off the sidebar, which expands
+    // over the page on hover)
+    await page.mouse.move(1000, 10);
+    await page.screenshot({ path: path.resolve(__dirname, '../../.state/e2e-results/home.png'), fullPage: true });
+
     await status.getByRole('link', { name: /Recommendation/ }).click();
     await expect(page).toHaveURL(/\/catalog\/default\/component\/recommendation-service/);
   });
@@ -57,6 +63,8 @@ test.describe('home and live metrics', () => {
       await expect(latency.locator('.recharts-line path.recharts-curve').first()).toHaveAttribute('d', /\d/);
     });
     await expect(page.getByLabel('Request rate, latest')).toContainText(/requests\/s: \d+\.\d\d req\/s/);
+    await page.mouse.move(1000, 10);
+    await page.screenshot({ path: path.resolve(__dirname, '../../.state/e2e-results/metrics-tab.png'), fullPage: true });
 
     // a service with no series gets a clear empty state, not empty charts
     await entity.open('/catalog/default/component/analytics-service/metrics');
