@@ -1,37 +1,34 @@
-import {
-  Progress,
-  Table,
-  TableColumn,
-  WarningPanel,
-} from '@backstage/core-components';
-import { useApi } from '@backstage/frontend-plugin-api';
-import { catalogApiRef, EntityRefLink } from '@backstage/plugin-catalog-react';
-import type { Entity } from '@backstage/catalog-model';
+import { Link, Progress, WarningPanel } from '@backstage/core-components';
+import { useApi, useRouteRef } from '@backstage/frontend-plugin-api';
+import { catalogApiRef, entityRouteRef } from '@backstage/plugin-catalog-react';
+import { getCompoundEntityRef, type Entity } from '@backstage/catalog-model';
 import Chip from '@material-ui/core/Chip';
+import Table from '@material-ui/core/Table';
+import TableBody from '@material-ui/core/TableBody';
+import TableCell from '@material-ui/core/TableCell';
+import TableHead from '@material-ui/core/TableHead';
+import TableRow from '@material-ui/core/TableRow';
+import Typography from '@material-ui/core/Typography';
 import useAsync from 'react-use/esm/useAsync';
 import { numberOf, prometheusApiRef } from '../api';
-import {
-  platformQueries,
-  serviceLabelOf,
-  ServiceStatus,
-  statusOf,
-} from '../queries';
+import { platformQueries, serviceLabelOf, ServiceStatus, statusOf } from '../queries';
 import { formatMs, formatRate } from './format';
 
 const WINDOW = '1h';
-const STATUS_COLOR: Record<ServiceStatus, string> = {
-  up: '#c8e6c9',
-  down: '#ffcdd2',
-  'not scraped': '#eeeeee',
-};
+const STATUS_COLOR: Record<ServiceStatus, string> = { up: '#c8e6c9', down: '#ffcdd2', 'not scraped': '#eeeeee' };
 
 interface Row {
   entity: Entity;
   title: string;
-  service: string;
   status: ServiceStatus;
   p95: number | null;
   rate: number | null;
+}
+
+/** The entity page's route parameters, lower-cased as the catalog's own links are. */
+function routeParamsOf(entity: Entity) {
+  const { kind, namespace, name } = getCompoundEntityRef(entity);
+  return { kind: kind.toLocaleLowerCase('en-US'), namespace: namespace.toLocaleLowerCase('en-US'), name };
 }
 
 /**
@@ -41,35 +38,25 @@ interface Row {
 export function PlatformStatus() {
   const catalog = useApi(catalogApiRef);
   const prometheus = useApi(prometheusApiRef);
+  const entityRoute = useRouteRef(entityRouteRef);
   const state = useAsync(async () => {
     const { items } = await catalog.getEntities({
       filter: { kind: 'component', 'spec.type': 'service' },
-      fields: [
-        'kind',
-        'metadata.name',
-        'metadata.namespace',
-        'metadata.title',
-        'metadata.annotations',
-      ],
+      fields: ['kind', 'metadata.name', 'metadata.namespace', 'metadata.title', 'metadata.annotations'],
     });
     const queries = platformQueries(WINDOW);
     const at = new Date();
     const [up, rate, p95] = await Promise.all(
-      [queries.up, queries.requestRate, queries.p95Seconds].map(q =>
-        prometheus.query(q, at),
-      ),
+      [queries.up, queries.requestRate, queries.p95Seconds].map(q => prometheus.query(q, at)),
     );
-    const of = (series: typeof up, service: string) =>
-      numberOf(series.find(s => s.metric.service === service));
+    const of = (series: typeof up, service: string) => numberOf(series.find(s => s.metric.service === service));
     return items
       .map((entity): Row => {
         const service = serviceLabelOf(entity);
-        const upValue = of(up, service);
         return {
           entity,
           title: entity.metadata.title ?? entity.metadata.name,
-          service,
-          status: statusOf(upValue),
+          status: statusOf(of(up, service)),
           p95: of(p95, service),
           rate: of(rate, service),
         };
@@ -78,49 +65,37 @@ export function PlatformStatus() {
   }, [catalog, prometheus]);
 
   if (state.loading) return <Progress />;
-  if (state.error)
-    return (
-      <WarningPanel
-        title="Platform status unavailable"
-        message={state.error.message}
-      />
-    );
+  if (state.error) return <WarningPanel title="Platform status unavailable" message={state.error.message} />;
   const rows = state.value!;
   const up = rows.filter(r => r.status === 'up').length;
 
-  const columns: TableColumn<Row>[] = [
-    {
-      title: 'Service',
-      field: 'title',
-      render: row => <EntityRefLink entityRef={row.entity} title={row.title} />,
-    },
-    {
-      title: 'Status',
-      field: 'status',
-      render: row => (
-        <Chip
-          size="small"
-          label={row.status}
-          style={{ backgroundColor: STATUS_COLOR[row.status] }}
-        />
-      ),
-    },
-    { title: 'P95 (1 h)', field: 'p95', render: row => formatMs(row.p95) },
-    {
-      title: 'Requests (1 h)',
-      field: 'rate',
-      render: row => formatRate(row.rate),
-    },
-  ];
-
   return (
     <div role="region" aria-label="Platform status">
-      <Table<Row>
-        title={`${up} of ${rows.length} services up`}
-        options={{ paging: false, search: false, padding: 'dense' }}
-        columns={columns}
-        data={rows}
-      />
+      <Typography variant="h6" component="h3">{`${up} of ${rows.length} services up`}</Typography>
+      <Table size="small" aria-label="Services">
+        <TableHead>
+          <TableRow>
+            <TableCell>Service</TableCell>
+            <TableCell>Status</TableCell>
+            <TableCell>P95 (1 h)</TableCell>
+            <TableCell>Requests (1 h)</TableCell>
+          </TableRow>
+        </TableHead>
+        <TableBody>
+          {rows.map(row => (
+            <TableRow key={`${row.entity.metadata.namespace}/${row.entity.metadata.name}`}>
+              <TableCell>
+                {entityRoute ? <Link to={entityRoute(routeParamsOf(row.entity))}>{row.title}</Link> : row.title}
+              </TableCell>
+              <TableCell>
+                <Chip size="small" label={row.status} style={{ backgroundColor: STATUS_COLOR[row.status] }} />
+              </TableCell>
+              <TableCell>{formatMs(row.p95)}</TableCell>
+              <TableCell>{formatRate(row.rate)}</TableCell>
+            </TableRow>
+          ))}
+        </TableBody>
+      </Table>
     </div>
   );
 }
