@@ -4,13 +4,7 @@ import LinearProgress from '@material-ui/core/LinearProgress';
 import Typography from '@material-ui/core/Typography';
 import useAsync from 'react-use/esm/useAsync';
 import { costApiRef } from '../../api';
-
-const money = (amount: number, currency: string) =>
-  new Intl.NumberFormat('en-US', {
-    style: 'currency',
-    currency,
-    minimumFractionDigits: 2,
-  }).format(amount);
+import { formatMoney as money } from '../shared/format';
 
 /** The home page's cost card: month to date against the budget, and the month's forecast. */
 export function CostWidget() {
