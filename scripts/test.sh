@@ -9,8 +9,9 @@ source "$ROOT/scripts/lib/bootstrap.sh"
 source "$ROOT/scripts/lib/processes.sh"
 
 export CI=1
-step() { log "== $* =="; }
 started=$(date +%s)
+# each step says when it starts, so a slow step shows in the log of any run
+step() { log "== $* == (at $(( $(date +%s) - started )) s)"; }
 
 step "local infrastructure"
 yarn infra up
