@@ -43,6 +43,192 @@ const baseValues = {
   publisher: 'local-git',
 };
 
+const repoRoot = resolve(templatesDir, '..');
+
+/** A Secret key an env var is read from (the Secrets are created by infra/, never by the chart). */
+const secret = (name: string, secretName: string, key: string) => ({ name, secret: secretName, key });
+/** The platform signer's public key, for the services that verify access tokens without calling the user service. */
+const jwtPublicKey = secret('JWT_PUBLIC_KEY', 'platform-jwt-verifier', 'public-key');
+const eventTopics = ['events.click', 'events.view', 'events.cart', 'events.purchase'];
+
+/**
+ * The twelve services' answers to the template's form (beside the NetworkPolicy relations, which come from the
+ * catalog). `dir` is the directory under services/. The stores, topics, settings and secrets are what each service's
+ * config reads (services/<dir>/src/config.ts or its app.ts); every secret it reads is a secret here.
+ */
+const deployedServices: Array<{ dir: string; name: string } & Record<string, unknown>> = [
+  {
+    dir: 'user', name: 'user-service', owner: 'group:default/storefront-team', system: 'system:default/storefront',
+    description: 'Registers users, issues and refreshes JWT access tokens, and manages profiles and preferences.',
+    stores: ['postgresql'], port: 3001, target: 'eks', workspace: '@platform/user-service',
+    secrets: [secret('JWT_PRIVATE_KEY', 'user-service-jwt', 'private-key')],
+  },
+  {
+    dir: 'product', name: 'product-service', owner: 'group:default/catalog-team', system: 'system:default/storefront',
+    description: 'Owns the product catalogue and stock; publishes every product change to the products topic.',
+    stores: ['mongodb', 'kafka'], producedTopics: ['products'], port: 3002, target: 'eks',
+    workspace: '@platform/product-service', secrets: [jwtPublicKey],
+  },
+  {
+    dir: 'recommendation', name: 'recommendation-service', owner: 'group:default/personalization-team',
+    system: 'system:default/personalization',
+    description: 'Personalised top-K recommendations (P95 < 100 ms) from the MLflow model behind the alias of the caller\'s experiment variant, filtered by availability from the products topic.',
+    stores: ['redis', 'kafka'], consumedTopics: ['products', ...eventTopics], producedTopics: ['products.dlq'],
+    port: 3003, target: 'aks', workspace: '@platform/recommendation-service',
+    // /readyz answers 503 until a model version is downloaded and loaded; the model and its item index stay in memory
+    startupBudgetSeconds: 300, memoryLimitMi: 1024,
+    config: [{ name: 'MLFLOW_TRACKING_URI', value: 'http://mlflow.mlflow.svc.cluster.local:5000' }],
+    secrets: [jwtPublicKey],
+  },
+  {
+    dir: 'event-tracking', name: 'event-tracking-service', owner: 'group:default/data-team', system: 'system:default/data',
+    description: 'Validates click, view, cart and purchase events (one or a batch of up to 500) and publishes each to Kafka events.<type> once the broker acknowledged it; invalid ones are dead-lettered.',
+    stores: ['kafka'], producedTopics: [...eventTopics, ...eventTopics.map(t => `${t}.dlq`)], port: 3004, target: 'eks',
+    workspace: '@platform/event-tracking-service', secrets: [jwtPublicKey],
+  },
+  {
+    dir: 'feature-store', name: 'feature-store-service', owner: 'group:default/personalization-team',
+    system: 'system:default/personalization',
+    description: 'Online user features in Redis (recency, frequency, monetary value, category affinity, embedding pointer) kept current from events.*, orders and products, de-duplicated by eventId.',
+    stores: ['redis', 'kafka'], consumedTopics: [...eventTopics, 'orders', 'products'],
+    producedTopics: [...eventTopics, 'orders', 'products'].map(t => `${t}.dlq`), port: 3005, target: 'aks',
+    workspace: '@platform/feature-store-service', lagScaling: true, consumerGroup: 'feature-store-service',
+    secrets: [jwtPublicKey],
+  },
+  {
+    dir: 'cart-checkout', name: 'cart-checkout-service', owner: 'group:default/storefront-team',
+    system: 'system:default/storefront',
+    description: 'Keeps carts, places orders idempotently (stock reserved through the Product API), publishes order events and asks for confirmations.',
+    stores: ['postgresql', 'kafka'], producedTopics: ['orders'], port: 3006, target: 'eks',
+    workspace: '@platform/cart-checkout-service',
+    config: [
+      { name: 'PRODUCT_SERVICE_URL', value: 'http://product-service' },
+      { name: 'NOTIFICATION_SERVICE_URL', value: 'http://notification-service' },
+    ],
+    secrets: [secret('SERVICE_JWT_PRIVATE_KEY', 'cart-checkout-service-jwt', 'private-key'), jwtPublicKey],
+  },
+  {
+    dir: 'analytics', name: 'analytics-service', owner: 'group:default/data-team', system: 'system:default/data',
+    description: 'Aggregates interaction and order events into KPIs (CTR, conversion, revenue) per hour and experiment variant, for the API and Prometheus.',
+    stores: ['postgresql', 'kafka'], consumedTopics: [...eventTopics, 'orders'], port: 3007, target: 'aks',
+    workspace: '@platform/analytics-service',
+  },
+  {
+    dir: 'notification', name: 'notification-service', owner: 'group:default/storefront-team',
+    system: 'system:default/storefront',
+    description: 'Order confirmations by e-mail (SMTP) and SMS (Twilio) from the orders topic and the checkout\'s outbox, once per order and channel, on the buyer\'s chosen channels, with retries and dead letters.',
+    stores: ['postgresql', 'kafka'], producedTopics: ['notifications.dlq', 'orders.dlq'], consumedTopics: ['orders'],
+    port: 3008, target: 'cloud-run', workspace: '@platform/notification-service',
+    lagScaling: true, consumerGroup: 'notification-service',
+    config: [
+      { name: 'USER_SERVICE_URL', value: 'http://user-service' },
+      { name: 'JWT_JWKS_URL', value: 'http://user-service/.well-known/jwks.json' },
+    ],
+    secrets: [
+      secret('SERVICE_JWT_PRIVATE_KEY', 'notification-service-jwt', 'private-key'),
+      secret('SMTP_URL', 'notification-service-smtp', 'url'),
+      secret('TWILIO_ACCOUNT_SID', 'notification-service-twilio', 'account-sid'),
+      secret('TWILIO_AUTH_TOKEN', 'notification-service-twilio', 'auth-token'),
+      secret('TWILIO_FROM', 'notification-service-twilio', 'from'),
+    ],
+  },
+  {
+    dir: 'search', name: 'search-service', owner: 'group:default/catalog-team', system: 'system:default/storefront',
+    description: 'Full-text product search with category and price facets over an index kept current from the products topic.',
+    stores: ['postgresql', 'kafka'], consumedTopics: ['products'], producedTopics: ['products.dlq'], port: 3009,
+    target: 'cloud-run', workspace: '@platform/search-service', lagScaling: true, consumerGroup: 'search-service',
+  },
+  {
+    dir: 'api-gateway', name: 'api-gateway', owner: 'group:default/platform-team', system: 'system:default/storefront',
+    description: 'The public edge: routes to the public APIs, verifies JWTs, rate-limits in Redis, sets the experiment variant for recommendations.',
+    stores: ['redis'], port: 8080, target: 'eks', workspace: '@platform/api-gateway', ingressHost: 'api.storefront.example',
+    config: [
+      { name: 'USER_SERVICE_URL', value: 'http://user-service' },
+      { name: 'PRODUCT_SERVICE_URL', value: 'http://product-service' },
+      { name: 'RECOMMENDATION_SERVICE_URL', value: 'http://recommendation-service' },
+      { name: 'EVENT_TRACKING_SERVICE_URL', value: 'http://event-tracking-service' },
+      { name: 'CART_CHECKOUT_SERVICE_URL', value: 'http://cart-checkout-service' },
+      { name: 'SEARCH_SERVICE_URL', value: 'http://search-service' },
+      { name: 'AB_TESTING_SERVICE_URL', value: 'http://ab-testing-service' },
+      { name: 'JWKS_URL', value: 'http://user-service/.well-known/jwks.json' },
+      { name: 'CORS_ORIGINS', value: 'https://storefront.example' },
+      // the ingress controller is the one proxy in front of the gateway
+      { name: 'TRUST_PROXY_HOPS', value: '1' },
+    ],
+  },
+  {
+    dir: 'ab-testing', name: 'ab-testing-service', owner: 'group:default/personalization-team',
+    system: 'system:default/personalization',
+    description: 'Experiments with weighted variants (model experiments bind each to a model alias), deterministic sticky assignment, lifecycle from draft to concluded, and an append-only audit log.',
+    stores: ['postgresql', 'kafka'], consumedTopics: eventTopics, port: 3011, target: 'aks',
+    workspace: '@platform/ab-testing-service', secrets: [jwtPublicKey],
+  },
+  {
+    dir: 'cost-monitoring', name: 'cost-monitoring-service', owner: 'group:default/platform-team',
+    system: 'system:default/platform-operations',
+    description: 'Collects AWS, Azure and GCP cost (or FOCUS imports), attributes it to services by cost-allocation tag, forecasts the month and raises budget alerts.',
+    stores: ['postgresql'], port: 3012, target: 'eks', workspace: '@platform/cost-monitoring-service',
+    secrets: [jwtPublicKey],
+  },
+];
+
+type CatalogEntity = { metadata: { name: string }; spec: { owner: string; system: string; dependsOn?: string[]; type?: string }; };
+
+async function catalogComponents(): Promise<Map<string, CatalogEntity>> {
+  const dir = join(repoRoot, 'catalog-info/components');
+  const components = new Map<string, CatalogEntity>();
+  for (const file of await readdir(dir)) {
+    const entity = parse(await readFile(join(dir, file), 'utf8')) as CatalogEntity;
+    components.set(entity.metadata.name, entity);
+  }
+  return components;
+}
+
+async function catalogResources(): Promise<Map<string, CatalogEntity & { metadata: { tags?: string[] } }>> {
+  const docs = parseAllDocuments(await readFile(join(repoRoot, 'catalog-info/resources.yaml'), 'utf8'));
+  return new Map(docs.map(d => d.toJS()).filter(Boolean).map(r => [r.metadata.name, r]));
+}
+
+/**
+ * The NetworkPolicy's answers from the catalog: egress to the components the service depends on (on their container
+ * port) and to what its resources need (the model registry and Prometheus in their namespaces, external services and
+ * the data lake over the internet); ingress from the components that depend on it. The backing stores' private
+ * networks come from the stores, set per env by the chart.
+ */
+async function catalogRelations(name: string) {
+  const components = await catalogComponents();
+  const resources = await catalogResources();
+  const port = (service: string) => {
+    const entry = deployedServices.find(s => s.name === service);
+    if (!entry) throw new Error(`${name} depends on ${service}, which has no entry in deployedServices`);
+    return entry.port as number;
+  };
+  const dependsOn = components.get(name)?.spec.dependsOn ?? [];
+  const calls = dependsOn
+    .filter(ref => ref.startsWith('component:'))
+    .map(ref => ref.replace(/^component:(default\/)?/, ''))
+    .map(service => ({ service, port: port(service) }));
+  const callers = [...components.values()]
+    .filter(c => (c.spec.dependsOn ?? []).some(ref => ref.replace(/^component:(default\/)?/, '') === name))
+    .map(c => c.metadata.name)
+    .sort();
+  const namespaceEgress: Array<{ namespace: string; port: number }> = [];
+  const internet = new Set<number>();
+  for (const ref of dependsOn.filter(r => r.startsWith('resource:'))) {
+    const resource = resources.get(ref.replace(/^resource:(default\/)?/, ''));
+    if (!resource) throw new Error(`${name} depends on ${ref}, which catalog-info/resources.yaml does not define`);
+    const type = resource.spec.type;
+    if (type === 'model-registry') namespaceEgress.push({ namespace: 'mlflow', port: 5000 });
+    if (type === 'monitoring') namespaceEgress.push({ namespace: 'monitoring', port: 9090 });
+    if (type === 's3-bucket' || type === 'blob-container') internet.add(443);
+    if (type === 'external-service') {
+      // an e-mail provider is reached by SMTP submission (implicit TLS or STARTTLS), the others by HTTPS
+      for (const p of resource.metadata.tags?.includes('email') ? [465, 587] : [443]) internet.add(p);
+    }
+  }
+  return { calls, callers, namespaceEgress, internetPorts: [...internet].sort((a, b) => a - b) };
+}
+
 type DryRunFile = { path: string; base64Content: string };
 
 describe('typescript-service template (dry run through the scaffolder API)', () => {
@@ -60,7 +246,8 @@ describe('typescript-service template (dry run through the scaffolder API)', () 
         gitlabModule,
         catalogServiceMock.factory({
           entities: [
-            { apiVersion: 'backstage.io/v1alpha1', kind: 'Component', metadata: { name: 'user-service' }, spec: {} },
+            // a name already taken (not a platform service: the drift checks render those under their own names)
+            { apiVersion: 'backstage.io/v1alpha1', kind: 'Component', metadata: { name: 'reviews-service' }, spec: {} },
           ],
         }),
         mockServices.rootConfig.factory({ data: { scaffolder: { localGit: { enabled: true, baseDir } } } }),
@@ -101,7 +288,20 @@ describe('typescript-service template (dry run through the scaffolder API)', () 
     ]) {
       expect(paths).toContain(expected);
     }
-    expect(parse(files.get('chart/values.yaml')!).autoscaling).toMatchObject({ minReplicas: 2, maxReplicas: 50 });
+    const values = parse(files.get('chart/values.yaml')!);
+    expect(values.autoscaling).toMatchObject({ minReplicas: 2, maxReplicas: 50 });
+    // a plain service: the chart of before the deployment options (256 MiB, CPU/memory HPA, no start-up probe, no
+    // Ingress), and a NetworkPolicy that lets in only Prometheus and out only to DNS
+    expect(values.resources).toEqual({ requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '500m', memory: '256Mi' } });
+    expect(parse(files.get('chart/values-prod.yaml')!).resources.limits.memory).toBe('512Mi');
+    expect(values.probes).toEqual({ startupSeconds: 0 });
+    expect(values.autoscaling.kafkaLag).toMatchObject({ enabled: false, topics: [] });
+    expect(values.ingress).toMatchObject({ enabled: false, host: '' });
+    expect(values.networkPolicy).toMatchObject({
+      ingressNamespaces: ['monitoring'], callers: [], calls: [], namespaces: [], storePorts: [], internetPorts: [],
+    });
+    expect(values.secretEnv).toEqual({});
+    expect(values.config).toEqual({ LOG_LEVEL: 'info' });
     const component = parseAllDocuments(files.get('catalog-info.yaml')!)[0].toJS();
     expect(component.spec).toMatchObject({ owner: 'group:default/storefront-team', system: 'system:default/storefront' });
     expect(component.spec.dependsOn).toBeUndefined();
@@ -157,6 +357,51 @@ describe('typescript-service template (dry run through the scaffolder API)', () 
     expect(rules).toContain('> 0.25');
   });
 
+  it('renders the deployment options: memory, start-up budget, lag scaling, Ingress, calls, settings and secrets', async () => {
+    const { files } = await render({
+      ...baseValues,
+      stores: ['redis', 'kafka'],
+      consumedTopics: ['orders', 'products'],
+      memoryLimitMi: 1024,
+      startupBudgetSeconds: 300,
+      lagScaling: true,
+      consumerGroup: 'wishlist-service',
+      lagThreshold: 40,
+      ingressHost: 'wishlist.storefront.example',
+      calls: [{ service: 'user-service', port: 3001 }],
+      callers: ['api-gateway'],
+      namespaceEgress: [{ namespace: 'mlflow', port: 5000 }],
+      internetPorts: [443],
+      config: [{ name: 'USER_SERVICE_URL', value: 'http://user-service' }],
+      secrets: [{ name: 'JWT_PUBLIC_KEY', secret: 'platform-jwt-verifier', key: 'public-key' }],
+    });
+    const values = parse(files.get('chart/values.yaml')!);
+    expect(values.resources.limits.memory).toBe('1024Mi');
+    expect(values.resources.requests.memory).toBe('512Mi');
+    expect(parse(files.get('chart/values-prod.yaml')!).resources).toMatchObject({
+      requests: { memory: '1024Mi' }, limits: { memory: '2048Mi' },
+    });
+    expect(values.probes.startupSeconds).toBe(300);
+    expect(values.autoscaling.kafkaLag).toMatchObject({
+      enabled: true, consumerGroup: 'wishlist-service', topics: ['orders', 'products'], lagThreshold: 40,
+    });
+    expect(values.ingress).toMatchObject({ enabled: true, host: 'wishlist.storefront.example' });
+    expect(parse(files.get('chart/values-staging.yaml')!).ingress.host).toBe('staging.wishlist.storefront.example');
+    expect(values.networkPolicy).toMatchObject({
+      callers: ['api-gateway'],
+      calls: [{ service: 'user-service', port: 3001 }],
+      namespaces: [{ namespace: 'mlflow', port: 5000 }],
+      storePorts: [6379, 6380, 9092, 9094, 9096, 9098],
+      internetPorts: [443],
+    });
+    expect(values.config).toEqual({ LOG_LEVEL: 'info', USER_SERVICE_URL: 'http://user-service' });
+    expect(values.secretEnv).toEqual({
+      REDIS_URL: { secret: 'wishlist-service-redis', key: 'url' },
+      KAFKA_BROKERS: { secret: 'wishlist-service-kafka', key: 'brokers' },
+      JWT_PUBLIC_KEY: { secret: 'platform-jwt-verifier', key: 'public-key' },
+    });
+  });
+
   it('renders MongoDB and Redis panels and secrets only when chosen', async () => {
     const { files } = await render({ ...baseValues, stores: ['mongodb', 'redis'], target: 'aks' });
     const titles = JSON.parse(files.get('dashboards/wishlist-service.json')!).panels.map((p: { title: string }) => p.title);
@@ -186,8 +431,8 @@ describe('typescript-service template (dry run through the scaffolder API)', () 
   });
 
   it('fails on a name already taken in the catalog', async () => {
-    const res = await dryRun({ ...baseValues, name: 'user-service' });
-    expect(JSON.stringify(res.body)).toContain('component:default/user-service already exists in the catalog');
+    const res = await dryRun({ ...baseValues, name: 'reviews-service' });
+    expect(JSON.stringify(res.body)).toContain('component:default/reviews-service already exists in the catalog');
   });
 
   it.each([
@@ -201,38 +446,74 @@ describe('typescript-service template (dry run through the scaffolder API)', () 
     expect(res.body.directoryContents ?? []).toEqual([]);
   });
 
-  // The template is the source of truth: notification-service's deploy files are its rendering. Regenerate with
-  // UPDATE_DRIFT=1 after a template change, and review the diff in the pull request.
-  it('matches what notification-service has in the repository (drift check)', async () => {
-    const { files } = await render({
-      ...baseValues,
-      name: 'notification-service',
-      description: 'Sends email (SendGrid) and SMS (Twilio) with retries: order confirmations on request, status updates from the orders topic.',
-      owner: 'group:default/storefront-team',
-      system: 'system:default/storefront',
-      stores: ['postgresql', 'kafka'],
-      producedTopics: ['orders.dlq'],
-      consumedTopics: ['orders'],
-      port: 3008,
-      target: 'cloud-run',
-    });
-    const targets = new Map<string, string>();
-    for (const [path, text] of files) {
-      if (/^(chart|dashboards|alerts)\//.test(path)) targets.set(join('services/notification/deploy', path), text);
-    }
-    targets.set('.github/workflows/notification-service.yaml', files.get('.github/workflows/deploy.yaml')!);
-    const repoRoot = resolve(templatesDir, '..');
-    if (process.env.UPDATE_DRIFT) {
-      for (const [path, text] of targets) {
-        await mkdir(dirname(join(repoRoot, path)), { recursive: true });
-        await writeFile(join(repoRoot, path), text);
+  // The template is the source of truth: every service's deploy files (services/<dir>/deploy: chart, dashboard,
+  // alert rules) and its workflow (.github/workflows/<name>.yaml) are its rendering with the service's answers in
+  // `deployedServices`, and the NetworkPolicy's calls from the catalog (`catalogRelations`). Regenerate with
+  // UPDATE_DRIFT=1 after a template, table or catalog change, and review the diff in the pull request.
+  it.each(deployedServices.map(service => [service.name, service] as const))(
+    'matches what %s has in the repository (drift check)',
+    async (name, service) => {
+      const relations = await catalogRelations(name);
+      const { dir, ...answers } = service;
+      const { files } = await render({ ...baseValues, ...answers, ...relations, repoPath: `services/${dir}` });
+      const targets = new Map<string, string>();
+      for (const [path, text] of files) {
+        if (/^(chart|dashboards|alerts)\//.test(path)) targets.set(join(`services/${dir}/deploy`, path), text);
       }
+      targets.set(`.github/workflows/${name}.yaml`, files.get('.github/workflows/deploy.yaml')!);
+      if (process.env.UPDATE_DRIFT) {
+        for (const [path, text] of targets) {
+          await mkdir(dirname(join(repoRoot, path)), { recursive: true });
+          await writeFile(join(repoRoot, path), text);
+        }
+      }
+      const drift: string[] = [];
+      for (const [path, text] of targets) {
+        const committed = await readFile(join(repoRoot, path), 'utf8').catch(() => undefined);
+        if (committed !== text) drift.push(path);
+      }
+      // a file the template no longer renders (a removed chart template) is drift too
+      const rendered = new Set(targets.keys());
+      for (const path of await filesUnder(join(repoRoot, `services/${dir}/deploy`)).catch(() => [])) {
+        if (!rendered.has(join(`services/${dir}/deploy`, path))) drift.push(join(`services/${dir}/deploy`, path));
+      }
+      expect(drift).toEqual([]);
+    },
+  );
+
+  it('has one drift entry per catalog component, with the catalog owner and system and the platform port', async () => {
+    const components = await catalogComponents();
+    expect(deployedServices.map(s => s.name).sort()).toEqual([...components.keys()].sort());
+    for (const service of deployedServices) {
+      const spec = components.get(service.name)!.spec;
+      expect({ name: service.name, owner: service.owner, system: service.system }).toEqual({
+        name: service.name,
+        owner: spec.owner.replace(/^group:/, 'group:default/'),
+        system: `system:default/${spec.system}`,
+      });
     }
-    const drift: string[] = [];
-    for (const [path, text] of targets) {
-      const committed = await readFile(join(repoRoot, path), 'utf8').catch(() => undefined);
-      if (committed !== text) drift.push(path);
-    }
-    expect(drift).toEqual([]);
+    // scripts/lib/processes.sh starts each service on the port its chart's container listens on
+    const processes = await readFile(join(repoRoot, 'scripts/lib/processes.sh'), 'utf8');
+    const ports = Object.fromEntries(
+      [...processes.matchAll(/\[([a-z-]+)\]=(\d+)/g)].map(([, dir, port]) => [dir, Number(port)]),
+    );
+    expect(Object.fromEntries(deployedServices.map(s => [s.dir, s.port]))).toEqual(ports);
+  });
+
+  it('derives the NetworkPolicy calls from the catalog: callers are exactly the dependents', async () => {
+    const gateway = await catalogRelations('api-gateway');
+    expect(gateway.calls.map(c => c.service).sort()).toEqual([
+      'ab-testing-service', 'cart-checkout-service', 'event-tracking-service', 'product-service',
+      'recommendation-service', 'search-service', 'user-service',
+    ]);
+    expect(gateway.callers).toEqual([]);
+    const user = await catalogRelations('user-service');
+    expect(user.callers).toEqual(['api-gateway', 'notification-service']);
+    expect(user.calls).toEqual([]);
+    const notification = await catalogRelations('notification-service');
+    expect(notification.calls).toEqual([{ service: 'user-service', port: 3001 }]);
+    expect(notification.internetPorts).toEqual([443, 465, 587]);
+    const recommendation = await catalogRelations('recommendation-service');
+    expect(recommendation.namespaceEgress).toEqual([{ namespace: 'mlflow', port: 5000 }]);
   });
 });
