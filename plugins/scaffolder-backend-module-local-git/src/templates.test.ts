@@ -109,9 +109,13 @@ const deployedServices: Array<{ dir: string; name: string } & Record<string, unk
   },
   {
     dir: 'analytics', name: 'analytics-service', owner: 'group:default/data-team', system: 'system:default/data',
-    description: 'Aggregates interaction and order events into KPIs (CTR, conversion, revenue) per hour and experiment variant, for the API and Prometheus.',
-    stores: ['postgresql', 'kafka'], consumedTopics: [...eventTopics, 'orders'], port: 3007, target: 'aks',
+    description: 'Business KPIs (CTR, conversion, orders, revenue, top products) from event-time windows of a Flink SQL job over the event topics and orders, kept in PostgreSQL for the API and Prometheus.',
+    // the Flink SQL job runs on a Flink cluster in the cloud (FLINK_LOCAL=false) and writes analytics-results; the
+    // service projects those results into PostgreSQL and serves them
+    stores: ['postgresql', 'kafka'], consumedTopics: ['analytics-results'], port: 3007, target: 'aks',
     workspace: '@platform/analytics-service',
+    config: [{ name: 'FLINK_LOCAL', value: 'false' }],
+    secrets: [jwtPublicKey],
   },
   {
     dir: 'notification', name: 'notification-service', owner: 'group:default/storefront-team',
@@ -310,6 +314,13 @@ describe('typescript-service template (dry run through the scaffolder API)', () 
     expect(JSON.stringify(dashboard)).toContain('http_request_duration_seconds_bucket');
     // GitHub expressions survive templating untouched
     expect(files.get('.github/workflows/ci.yaml')).toContain('${{ github.sha }}');
+    // a repository of its own: deploy after its ci workflow, from its chart/, back to the last release on a failure
+    const deploy = parse(files.get('.github/workflows/deploy.yaml')!);
+    expect(deploy.on.workflow_run.workflows).toEqual(['ci']);
+    const steps = deploy.jobs.deploy.steps.map((step: { name?: string; run?: string; if?: string }) => step);
+    expect(steps.find((step: { id?: string }) => step.id === 'upgrade').run).toContain('helm upgrade --install wishlist-service chart ');
+    expect(steps.at(-1)).toMatchObject({ if: "failure() && steps.upgrade.outcome == 'failure'" });
+    expect(steps.at(-1).run).toContain('helm rollback wishlist-service');
     const pkg = JSON.parse(files.get('package.json')!);
     expect(pkg.name).toBe('wishlist-service');
     // no store chosen: no store client, no store check
