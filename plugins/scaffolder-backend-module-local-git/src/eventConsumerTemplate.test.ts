@@ -147,6 +147,11 @@ describe('event-consumer-service template (dry run through the scaffolder API)',
     });
     expect(byName.get('HandlerErrorsHigh')!.expr).toContain('> 0.05');
     expect(byName.get('MessagesDeadLettered')!.labels.severity).toBe('ticket');
+    // the runbook has a section for every alert, under the alert's name
+    const runbook = files.get('docs/runbook.md')!;
+    expect([...runbook.matchAll(/^## (\w+) \((page|ticket)\)$/gm)].map(m => [m[1], m[2]])).toEqual(
+      [...byName].map(([alert, rule]) => [alert, rule.labels.severity]),
+    );
   });
 
   it('publishes to GitHub instead of local git when chosen', async () => {

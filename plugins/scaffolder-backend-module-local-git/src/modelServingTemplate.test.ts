@@ -95,6 +95,11 @@ describe('model-serving-service template (dry run through the scaffolder API)', 
     ]);
     expect(rules[1].expr).toContain('> 0.08');
     expect(rules[2].expr).toContain('(14.4 * 0.0005)');
+    // the runbook has a section for every alert, under the alert's name
+    const runbook = files.get('docs/runbook.md')!;
+    expect([...runbook.matchAll(/^## (\w+) \((page|ticket)\)$/gm)].map(m => [m[1], m[2]])).toEqual(
+      rules.map(r => [r.alert.replace('demand_forecaster_', ''), r.labels.severity]),
+    );
   });
 
   it.each([
