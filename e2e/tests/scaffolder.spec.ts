@@ -64,3 +64,49 @@ test.describe('create a service from the template', () => {
     await expect(page.getByText('Publisher')).toHaveCount(0);
   });
 });
+
+test.describe('create a Kafka consumer from the event consumer template', () => {
+  test('fills the topics and scaling steps, runs the task and opens the new entity', async ({ page }) => {
+    const name = `pw-consumer-${Date.now().toString(36)}`;
+    const create = new ScaffolderPage(page);
+    await create.openCreate();
+    await create.chooseTemplate('Event consumer service');
+    await fillFirstPage(create, name);
+    await create.next();
+    await create.fill(/^Topic/, 'orders');
+    await create.next();
+    await expect(create.numberField(/^Lag per replica/)).toHaveValue('100');
+    await expect(create.numberField(/^Minimum replicas/)).toHaveValue('1');
+    await expect(create.numberField(/^Maximum replicas/)).toHaveValue('12');
+    await create.next();
+    await create.review();
+    await create.create();
+    await create.expectTaskSucceeded();
+    await create.openCreatedEntity();
+    await create.expectHeading(name);
+    await create.unregister(name);
+  });
+});
+
+test.describe('create a model server from the model serving template', () => {
+  test('names the registered model, keeps the champion alias, runs the task and opens the new entity', async ({ page }) => {
+    const name = `pw-model-${Date.now().toString(36)}`;
+    const create = new ScaffolderPage(page);
+    await create.openCreate();
+    await create.chooseTemplate('Model serving service');
+    await fillFirstPage(create, name);
+    await create.next();
+    await create.fill(/^Registered model/, 'demand-model');
+    await expect(create.field(/^Alias served/)).toHaveValue('champion');
+    await expect(create.numberField(/^Start-up budget/)).toHaveValue('300');
+    await create.next();
+    await expect(create.numberField(/^Prediction latency SLO/)).toHaveValue('50');
+    await create.next();
+    await create.review();
+    await create.create();
+    await create.expectTaskSucceeded();
+    await create.openCreatedEntity();
+    await create.expectHeading(name);
+    await create.unregister(name);
+  });
+});
