@@ -29,6 +29,7 @@ step "lint"
 yarn lint:all
 
 step "infrastructure as code: tofu fmt and load, helm lint and Kubernetes schemas of every chart, checkov (offline)"
+# all the Python tools at once (uv: seconds): checkov here, schemathesis and the portal's mkdocs (TechDocs) below
 bash "$ROOT/tools/install-python-tools.sh"; bash "$ROOT/tools/iac/check.sh"
 
 step "start-up scripts"
@@ -48,7 +49,7 @@ wait_data_plane_settled 300
 yarn test:e2e
 
 step "contract fuzzing (schemathesis)"
-bash "$ROOT/tools/install-python-tools.sh"; bash "$ROOT/tools/fuzz/run-contract-fuzz.sh"
+bash "$ROOT/tools/install-python-tools.sh" fuzz; bash "$ROOT/tools/fuzz/run-contract-fuzz.sh"
 
 step "service template end-to-end (through the portal's API)"
 PORTAL_URL="$PORTAL_URL" yarn workspace @internal/plugin-scaffolder-backend-module-local-git test --runInBand src/e2e.test.ts
