@@ -149,7 +149,8 @@ export class FlinkJob {
         this.stateValue = 'running';
         this.restarts = 0;
       }
-      if (/Triggering checkpoint|^\s+at |^\s*\.\.\. \d+ more/.test(line)) return;
+      // Flink's own noise: each checkpoint's trigger, stack frames, and metric-name collisions of the Kafka sink
+      if (/Triggering checkpoint|Name collision|^\s+at |^\s*\.\.\. \d+ more/.test(line)) return;
       if (line.startsWith('analytics-job:')) logger.info({ flink: line }, 'flink job');
       else if (/ (WARN|ERROR) /.test(line) || line.startsWith('Exception')) logger.warn({ flink: line }, 'flink job');
     };
