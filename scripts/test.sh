@@ -16,6 +16,11 @@ step() { log "== $* == (at $(( $(date +%s) - started )) s)"; }
 step "local infrastructure"
 yarn infra up
 
+# the analytics Flink job's launcher (Maven, once per pom/source version into .state/flink-launcher), needed by the
+# analytics tests: built meanwhile, mostly downloads and I/O
+bash "$ROOT/tools/install-flink-launcher.sh" >"$STATE/flink-launcher-install.log" 2>&1 &
+flink_launcher_install=$!
+
 step "helm, actionlint and OpenTofu (the template's end-to-end test, the infrastructure checks)"
 bash "$ROOT/tools/install-go-tools.sh"
 
@@ -36,6 +41,7 @@ step "start-up scripts"
 bash "$ROOT/scripts/tests/start-ports.test.sh"
 
 step "unit and integration tests"
+wait "$flink_launcher_install" || { cat "$STATE/flink-launcher-install.log" >&2; die "the Flink launcher did not build"; }
 # without a running portal: tests that need one (PORTAL_URL) skip here and run against the portal below
 env -u PORTAL_URL yarn test
 
