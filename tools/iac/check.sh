@@ -53,30 +53,49 @@ while IFS= read -r chart; do
   charts+=("$rendered/Chart.yaml")
 done < <(find templates -name Chart.yaml -not -path '*/node_modules/*' | sort)
 mkdir -p "$work/manifests"
+# every chart and env at once: one job per chart and values-<env>.yaml (lint, then render), a few at a time (each helm
+# process is short; its start-up is most of the cost)
+jobs="$work/chart-jobs"
+: >"$jobs"
 for chart in "${charts[@]}"; do
   dir="${chart%/Chart.yaml}"
   name="$(sed -n 's/^name: *//p' "$chart")"
   envs=0
   for values in "$dir"/values-*.yaml; do
     env="$(basename "$values" .yaml)"
-    env="${env#values-}"
-    "$bin/helm" lint --strict --quiet "$dir" --values "$values" >"$work/lint.out" 2>&1 || { cat "$work/lint.out" >&2; exit 1; }
-    "$bin/helm" template "$name" "$dir" --namespace platform --values "$values" >"$work/manifests/$name-$env.yaml"
+    echo "$dir $name ${env#values-} $values" >>"$jobs"
     envs=$((envs + 1))
   done
   [ "$envs" -gt 0 ] || { echo "charts: $dir has no values-<env>.yaml" >&2; exit 1; }
-  echo "helm: $name (${dir#"$work/"}) lints and renders for $envs envs"
 done
-"$python" "$here/validate_manifests.py" "$kubernetes_version" "$work"/manifests/*.yaml
+# shellcheck disable=SC2016 # expanded by each job's shell
+if ! work="$work" bin="$bin" xargs -P 4 -L 1 bash -c '
+  set -euo pipefail
+  dir="$1" name="$2" env="$3" values="$4" out="$work/manifests/$2-$3"
+  if ! "$bin/helm" lint --strict --quiet "$dir" --values "$values" >"$out.log" 2>&1 ||
+    ! "$bin/helm" template "$name" "$dir" --namespace platform --values "$values" >"$out.yaml" 2>"$out.log"; then
+    echo "charts: $dir with $values:" >&2
+    cat "$out.log" >&2
+    exit 1
+  fi
+  rm "$out.log"' _ <"$jobs"; then
+  echo "charts: a chart does not lint or render (above)" >&2
+  exit 1
+fi
+while read -r dir name; do
+  echo "helm: $name (${dir#"$work/"}) lints and renders for $(grep -c "^$dir " "$jobs") envs"
+done < <(awk '!seen[$1]++ {print $1, $2}' "$jobs")
+# strict schemas for every resource; the resources identical in several envs are scanned by checkov once
+"$python" "$here/validate_manifests.py" --unique-to "$work/unique-manifests" "$kubernetes_version" "$work"/manifests/*.yaml
 
 echo "-- checkov (offline)"
 # one tree, repository paths kept: the Terraform, the rendered charts, the Dockerfiles and the workflows
 scan="$work/scan"
 mkdir -p "$scan/infra" "$scan/rendered-charts"
 cp -r infra/terraform "$scan/infra/terraform"
-cp "$work"/manifests/*.yaml "$scan/rendered-charts/"
+cp "$work"/unique-manifests/*.yaml "$scan/rendered-charts/"
 frameworks=terraform,kubernetes
-dockerfiles="$(find services templates -name 'Dockerfile*' -not -path '*/node_modules/*')"
+dockerfiles="$(find services templates -name 'Dockerfile*' -not -name '*.dockerignore' -not -path '*/node_modules/*')"
 if [ -n "$dockerfiles" ]; then
   echo "$dockerfiles" | xargs cp --parents -t "$scan"
   frameworks+=,dockerfile
