@@ -441,11 +441,11 @@ describeWithPortal('model-serving-service template through the portal', () => {
   const name = `e2e-model-${id}`;
   const model = `template-e2e-${id}`;
   let created: Awaited<ReturnType<typeof createFromTemplate>> | undefined;
-  const { MLFLOW_TRACKING_URI } = loadInfraEnv();
-  const mlflow = MLFLOW_TRACKING_URI.replace(/\/$/, '');
+  let mlflow = '';
   const runs: string[] = [];
 
   beforeAll(async () => {
+    mlflow = loadInfraEnv().MLFLOW_TRACKING_URI.replace(/\/$/, '');
     created = await createFromTemplate('model-serving-service', {
       name,
       description: 'End-to-end check of the model serving template',
