@@ -3,6 +3,8 @@ import { z } from 'zod';
 import { jwtVerifierEnv, loadServiceConfig } from '@platform/service-kit';
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+// The service runs from source in the checkout (tsx, Jest); a deployment sets the paths below explicitly.
+// eslint-disable-next-line no-restricted-syntax
 const repoRoot = path.resolve(__dirname, '../../..');
 
 export const analyticsConfigSchema = z.object({

@@ -56,14 +56,14 @@ export class FlinkJob {
 
   constructor(private readonly options: FlinkJobOptions) {
     const registers = options.registry ? [options.registry] : [];
-    const job = this;
+    const running = () => this.stateValue === 'running';
     this.metrics = {
       up: new Gauge({
         name: 'analytics_flink_job_up',
         help: '1 while the local Flink job runs',
         registers,
         collect() {
-          this.set(job.stateValue === 'running' ? 1 : 0);
+          this.set(running() ? 1 : 0);
         },
       }),
       checkpoints: new Counter({
@@ -175,15 +175,16 @@ export class FlinkJob {
   /** resolves with the id of the next checkpoint completed after this call */
   nextCheckpoint(timeoutMs = 60_000): Promise<number> {
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.checkpointsListeners.delete(listener);
-        reject(new Error(`no Flink checkpoint completed within ${timeoutMs} ms`));
-      }, timeoutMs);
+      let timer: NodeJS.Timeout | undefined = undefined;
       const listener = (id: number) => {
         clearTimeout(timer);
         this.checkpointsListeners.delete(listener);
         resolve(id);
       };
+      timer = setTimeout(() => {
+        this.checkpointsListeners.delete(listener);
+        reject(new Error(`no Flink checkpoint completed within ${timeoutMs} ms`));
+      }, timeoutMs);
       this.checkpointsListeners.add(listener);
     });
   }

@@ -26,7 +26,8 @@ export function analyticsRoutes(router: Router, { store, requireStaff }: Analyti
   router.get('/kpis', requireStaff, async (req: Request, res: Response) => {
     const metric = String(req.query.metric) as Metric;
     const orderMetric = isOrderMetric(metric);
-    const window = (req.query.window ? String(req.query.window) : orderMetric ? '5m' : '1m') as WindowSize;
+    const defaultWindow: WindowSize = orderMetric ? '5m' : '1m';
+    const window = (req.query.window ? String(req.query.window) : defaultWindow) as WindowSize;
     const experiment = req.query.experiment ? String(req.query.experiment) : undefined;
     const variant = req.query.variant ? String(req.query.variant) : undefined;
     if (orderMetric && window !== '5m') throw problems.unprocessable(`${metric} is computed over 5m windows only`);
