@@ -4,6 +4,9 @@
  *
  * Usage (through scripts/bench/catalog-scale.sh, which puts the project's Node on PATH):
  *   scripts/bench/catalog-scale.sh [--sizes 1000,10000] [--db sqlite,pg] [--port 17007] [--settle 30] [--keep]
+ *     [--page-loads 3] [--heap-stats] [--extra-config file.yaml ...]
+ * --extra-config layers a variant on top of the portal's config (docs/benchmarks.md has the one for "before");
+ * --heap-stats starts the portal with an inspector on 127.0.0.1:17229 and prints V8's view of its memory.
  *
  * Each run starts its own portal exactly as ./idp start does (backend from source, built frontend served by
  * app-backend) on its own port with an extra --config file in a temporary directory; PostgreSQL runs use the
@@ -32,6 +35,7 @@ interface Options {
   keep: boolean;
   pageLoads: number;
   heapStats: boolean;
+  extraConfigs: string[];
 }
 
 interface Result {
@@ -51,7 +55,7 @@ interface Result {
 }
 
 function parseArgs(argv: string[]): Options {
-  const options: Options = { sizes: [1000, 10000], dbs: ['sqlite', 'pg'], port: 17007, settleS: 30, keep: false, pageLoads: 3, heapStats: false };
+  const options: Options = { sizes: [1000, 10000], dbs: ['sqlite', 'pg'], port: 17007, settleS: 30, keep: false, pageLoads: 3, heapStats: false, extraConfigs: [] };
   for (let i = 0; i < argv.length; i++) {
     const value = () => {
       const v = argv[++i];
@@ -80,6 +84,9 @@ function parseArgs(argv: string[]): Options {
         break;
       case '--keep':
         options.keep = true;
+        break;
+      case '--extra-config':
+        options.extraConfigs.push(resolve(value()));
         break;
       case '--heap-stats':
         options.heapStats = true;
@@ -251,6 +258,7 @@ class Portal {
     private readonly env: Record<string, string>,
     readonly logFile: string,
     private readonly inspect: boolean,
+    private readonly extraConfigs: string[],
   ) {
     this.url = `http://localhost:${port}`;
   }
@@ -266,6 +274,8 @@ class Portal {
     writeFileSync(configPath, stringify(benchConfig(this.port, this.db)));
     const configs = ['--config', join(ROOT, 'app-config.yaml')];
     if (this.db === 'pg') configs.push('--config', join(ROOT, 'app-config.production.yaml'));
+    // a variant to compare (say, a setting as it was before), then the bench's own ports and database last
+    for (const extra of this.extraConfigs) configs.push('--config', extra);
     configs.push('--config', configPath);
     const log = createWriteStream(this.logFile);
     this.child = spawn(
@@ -273,7 +283,13 @@ class Portal {
       [
         ...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
         ...(this.inspect ? [`--inspect=127.0.0.1:${INSPECTOR_PORT}`] : []),
-        '--enable-source-maps', '--require', '@backstage/cli-node/config/nodeTransform.cjs', 'src/index.ts', ...configs],
+        // as ./idp start runs it; BENCH_SOURCE_MAPS=0 measures the portal without Node's source-map support
+        ...(process.env.BENCH_SOURCE_MAPS === '0' ? [] : ['--enable-source-maps']),
+        '--require',
+        '@backstage/cli-node/config/nodeTransform.cjs',
+        'src/index.ts',
+        ...configs,
+      ],
       {
         cwd: join(ROOT, 'packages/backend'),
         env: { ...process.env, ...this.env, NODE_ENV: 'production' },
@@ -475,7 +491,7 @@ async function benchOne(options: Options, db: 'sqlite' | 'pg', n: number, infra:
   const portal = new Portal(options.port, db, dir, {
     DATABASE_URL: infra.DATABASE_URL,
     SERVICE_JWT_PRIVATE_KEY: readFileSync(join(dir, 'service-key.pem'), 'utf8'),
-  }, join(dir, `portal-${db}-${n}.log`), options.heapStats);
+  }, join(dir, `portal-${db}-${n}.log`), options.heapStats, options.extraConfigs);
   const started = Date.now();
   let peakSampled = 0;
   portal.start();
