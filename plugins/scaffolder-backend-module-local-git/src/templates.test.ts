@@ -113,7 +113,7 @@ const deployedServices: Array<{ dir: string; name: string } & Record<string, unk
     // the Flink SQL job runs on a Flink cluster in the cloud (FLINK_LOCAL=false) and writes analytics-results; the
     // service projects those results into PostgreSQL and serves them
     stores: ['postgresql', 'kafka'], consumedTopics: ['analytics-results'], port: 3007, target: 'aks',
-    workspace: '@platform/analytics-service',
+    workspace: '@platform/analytics-service', consumerGroup: 'analytics-service-results',
     config: [{ name: 'FLINK_LOCAL', value: 'false' }],
     secrets: [jwtPublicKey],
   },
@@ -165,7 +165,7 @@ const deployedServices: Array<{ dir: string; name: string } & Record<string, unk
     system: 'system:default/personalization',
     description: 'Experiments with weighted variants (model experiments bind each to a model alias), deterministic sticky assignment, lifecycle from draft to concluded, and an append-only audit log.',
     stores: ['postgresql', 'kafka'], consumedTopics: eventTopics, port: 3011, target: 'aks',
-    workspace: '@platform/ab-testing-service', secrets: [jwtPublicKey],
+    workspace: '@platform/ab-testing-service', consumerGroup: 'ab-testing-results', secrets: [jwtPublicKey],
   },
   {
     dir: 'cost-monitoring', name: 'cost-monitoring-service', owner: 'group:default/platform-team',
