@@ -4,8 +4,8 @@
 #   2. every env root loaded by OpenTofu with its module tree (tofu get + tofu providers, backend blocks left out:
 #      they need credentials), then the module and tfvars interfaces (terraform_interfaces.py);
 #   3. every chart (services/*/deploy/chart, and the template's charts rendered by render_template_chart.py) linted
-#      with helm lint --strict and rendered for each env's values-<env>.yaml, the manifests validated strictly against
-#      the Kubernetes schemas of the clusters' version (validate_manifests.py);
+#      with helm lint --strict and rendered for each env's values-<env>.yaml (four jobs at a time), the manifests
+#      validated strictly against the Kubernetes schemas of the clusters' version in one call (validate_manifests.py);
 #   4. checkov over the Terraform, the rendered manifests, the Dockerfiles and the GitHub workflows, every failed
 #      check listed with its reason in infra/checkov-skips.yaml (checkov_gate.py).
 # Needs tools/install-go-tools.sh (helm, tofu) and tools/install-python-tools.sh (checkov, kubernetes-validate).

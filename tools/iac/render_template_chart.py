@@ -4,8 +4,8 @@ Helm chart, so that it is linted and validated like the services' charts, with e
 Usage: render_template_chart.py CHART_DIR DEST_DIR VALUES_YAML
 
 The scaffolder renders these files with nunjucks and its ${{ }} variable syntax; the template's charts use only what
-Jinja2 reads the same way (expressions, if/else, `in`, `length`, `dump`). The scaffolder's own rendering of the
-template is checked by its drift test against services/notification/deploy.
+Jinja2 reads the same way (expressions, if/else, for/else, `in`, `length`, `default`, `int`, `join`, `dump`). The
+scaffolder's own rendering of the template is checked by its drift test against the twelve services' deploy/ files.
 """
 import json
 import sys
