@@ -1,7 +1,9 @@
 import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { access, mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import request from 'supertest';
@@ -10,6 +12,7 @@ import githubModule from '@backstage/plugin-scaffolder-backend-module-github';
 import gitlabModule from '@backstage/plugin-scaffolder-backend-module-gitlab';
 import { localGitModule } from './module';
 
+const execFileAsync = promisify(execFile);
 const templatesDir = resolve(__dirname, '../../../templates');
 const templateFile = 'typescript-service.template.yaml';
 
@@ -509,6 +512,110 @@ describe('typescript-service template (dry run through the scaffolder API)', () 
       [...processes.matchAll(/\[([a-z-]+)\]=(\d+)/g)].map(([, dir, port]) => [dir, Number(port)]),
     );
     expect(Object.fromEntries(deployedServices.map(s => [s.dir, s.port]))).toEqual(ports);
+  });
+
+  // The committed charts as helm renders them (helm from tools/install-go-tools.sh, which ./idp test runs before the
+  // tests): the expected calls are the catalog's relations written out by hand, not derived by the code above.
+  describe('the services\' charts rendered by helm', () => {
+    const helm = join(repoRoot, '.state/bin/helm');
+    async function manifests(dir: string, env: string) {
+      await access(helm).catch(() => {
+        throw new Error(`${helm} is missing: run bash tools/install-go-tools.sh`);
+      });
+      const chart = join(repoRoot, `services/${dir}/deploy/chart`);
+      const name = parse(await readFile(join(chart, 'Chart.yaml'), 'utf8')).name;
+      const { stdout } = await execFileAsync(helm, [
+        'template', name, chart, '--namespace', 'platform', '--values', join(chart, `values-${env}.yaml`),
+      ]);
+      return parseAllDocuments(stdout).map(d => d.toJS()).filter(Boolean) as Array<Record<string, any>>;
+    }
+    const policy = (docs: Array<Record<string, any>>) => {
+      const spec = docs.find(d => d.kind === 'NetworkPolicy')!.spec;
+      const labels = (peers: any[]) => peers.map(p => p.podSelector?.matchLabels?.['app.kubernetes.io/name']).filter(Boolean);
+      const namespaces = (peers: any[]) =>
+        peers.map(p => p.namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name']).filter(Boolean);
+      return {
+        types: spec.policyTypes,
+        callers: spec.ingress.flatMap((rule: any) => labels(rule.from)).sort(),
+        ingressNamespaces: spec.ingress.flatMap((rule: any) => namespaces(rule.from)).sort(),
+        calls: spec.egress
+          .filter((rule: any) => labels(rule.to).length)
+          .map((rule: any) => `${labels(rule.to)[0]}:${rule.ports.map((p: any) => p.port).join(',')}`)
+          .sort(),
+        egressNamespaces: spec.egress.flatMap((rule: any) => namespaces(rule.to)).sort(),
+        cidrs: spec.egress.flatMap((rule: any) => rule.to.map((p: any) => p.ipBlock?.cidr).filter(Boolean)).sort(),
+      };
+    };
+
+    it('lets cart-checkout call only the product and notification services, and only the gateway call it', async () => {
+      expect(policy(await manifests('cart-checkout', 'prod'))).toEqual({
+        types: ['Ingress', 'Egress'],
+        callers: ['api-gateway'],
+        ingressNamespaces: ['monitoring'],
+        calls: ['notification-service:3008', 'product-service:3002'],
+        egressNamespaces: ['kube-system'],
+        // PostgreSQL and Kafka on prod's AWS VPC and Azure VNet
+        cidrs: ['10.0.0.0/16', '10.20.0.0/16'],
+      });
+    });
+
+    it('lets the user service be called by the gateway and the notification service only, and call no service', async () => {
+      const dev = policy(await manifests('user', 'dev'));
+      expect(dev).toMatchObject({ callers: ['api-gateway', 'notification-service'], calls: [] });
+      expect(dev.cidrs).toEqual(['10.2.0.0/16', '10.22.0.0/16']);
+    });
+
+    it('gives the recommendation service its start-up budget, memory and the model registry', async () => {
+      const docs = await manifests('recommendation', 'prod');
+      const deployment = docs.find(d => d.kind === 'Deployment')!;
+      const container = deployment.spec.template.spec.containers[0];
+      // 300 s: 60 probes 5 s apart before the pod is restarted
+      expect(container.startupProbe).toEqual({ httpGet: { path: '/readyz', port: 'http' }, periodSeconds: 5, failureThreshold: 60 });
+      expect(deployment.spec.progressDeadlineSeconds).toBe(600);
+      expect(container.resources).toEqual({ requests: { cpu: '250m', memory: '1024Mi' }, limits: { cpu: '1', memory: '2048Mi' } });
+      expect(policy(docs)).toMatchObject({
+        calls: ['feature-store-service:3005', 'product-service:3002'],
+        egressNamespaces: ['kube-system', 'mlflow'],
+        callers: ['api-gateway'],
+      });
+      // a plain service has none of it
+      const user = (await manifests('user', 'prod')).find(d => d.kind === 'Deployment')!;
+      expect(user.spec.template.spec.containers[0].startupProbe).toBeUndefined();
+      expect(user.spec.progressDeadlineSeconds).toBeUndefined();
+    });
+
+    it('scales the feature store on its consumer group\'s lag with KEDA instead of an HPA', async () => {
+      const docs = await manifests('feature-store', 'staging');
+      expect(docs.filter(d => d.kind === 'HorizontalPodAutoscaler')).toEqual([]);
+      const scaled = docs.find(d => d.kind === 'ScaledObject')!;
+      expect(scaled.spec).toMatchObject({ minReplicaCount: 2, maxReplicaCount: 5 });
+      const kafka = scaled.spec.triggers.filter((t: any) => t.type === 'kafka');
+      expect(kafka.map((t: any) => t.metadata.topic).sort()).toEqual(
+        ['events.cart', 'events.click', 'events.purchase', 'events.view', 'orders', 'products'],
+      );
+      expect(new Set(kafka.map((t: any) => t.metadata.consumerGroup))).toEqual(new Set(['feature-store-service']));
+      expect(scaled.spec.triggers.map((t: any) => t.type).slice(0, 2)).toEqual(['cpu', 'memory']);
+      // a service without lag scaling keeps the CPU and memory HPA
+      expect((await manifests('product', 'staging')).map(d => d.kind)).toContain('HorizontalPodAutoscaler');
+    });
+
+    it('exposes only the gateway through an Ingress, which its controller may reach', async () => {
+      const docs = await manifests('api-gateway', 'staging');
+      const ingress = docs.find(d => d.kind === 'Ingress')!;
+      expect(ingress.spec.rules.map((r: any) => r.host)).toEqual(['staging.api.storefront.example']);
+      expect(policy(docs).ingressNamespaces).toEqual(['ingress-nginx', 'monitoring']);
+      expect(policy(docs).callers).toEqual([]);
+      expect((await manifests('search', 'staging')).map(d => d.kind)).not.toContain('Ingress');
+    });
+
+    it.each(deployedServices.map(s => [s.name, s.dir] as const))('runs %s non-root on a read-only root filesystem', async (_, dir) => {
+      const pod = (await manifests(dir, 'prod')).find(d => d.kind === 'Deployment')!.spec.template.spec;
+      expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 65532 });
+      expect(pod.automountServiceAccountToken).toBe(false);
+      expect(pod.containers[0].securityContext).toEqual({
+        allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ['ALL'] },
+      });
+    });
   });
 
   it('derives the NetworkPolicy calls from the catalog: callers are exactly the dependents', async () => {
