@@ -51,7 +51,8 @@ describe('event-consumer-service template (dry run through the scaffolder API)',
       'package.json', 'tsconfig.json', 'Dockerfile', '.dockerignore', '.gitignore',
       'src/main.ts', 'src/app.ts', 'src/config.ts', 'src/consumer.ts', 'src/events.ts', 'src/membership.ts',
       'src/kafkaConsumer.ts', 'src/kafka.ts', 'src/backoff.ts', 'src/metrics.ts', 'src/problem.ts',
-      'test/app.test.ts', 'test/config.test.ts', 'test/events.test.ts', 'test/consumer.test.ts',
+      'test/app.test.ts', 'test/config.test.ts', 'test/events.test.ts', 'test/consumer.test.ts', 'test/kafkaPatch.test.ts',
+      'patches/kafkajs+2.2.4.patch',
       'chart/Chart.yaml', 'chart/values.yaml', 'chart/values-prod.yaml', 'chart/templates/deployment.yaml',
       'chart/templates/scaledobject.yaml', '.github/workflows/ci.yaml', '.github/workflows/deploy.yaml',
       'catalog-info.yaml', 'openapi.yaml', 'mkdocs.yml', 'docs/index.md', 'README.md',
@@ -115,6 +116,15 @@ describe('event-consumer-service template (dry run through the scaffolder API)',
       const kit = (await readFile(join(kitDir, file), 'utf8')).replace(/from '\.\/(backoff|kafka)';/g, "from './$1.js';");
       expect({ file, source: files.get(`src/${file}`) }).toEqual({ file, source: kit });
     }
+    // and kafkajs with the monorepo's patch of it, applied by patch-package at npm install
+    const hunk = (patch: string) => patch.split('\n').filter(line => /^[-+ @]/.test(line) && !/^(---|\+\+\+) /.test(line));
+    const yarnPatch = await readFile(join(templatesDir, '../.yarn/patches/kafkajs-npm-2.2.4-8837bee290.patch'), 'utf8');
+    expect(hunk(files.get('patches/kafkajs+2.2.4.patch')!)).toEqual(hunk(yarnPatch));
+    const pkg = JSON.parse(files.get('package.json')!);
+    expect(pkg.scripts.postinstall).toBe('patch-package');
+    expect(pkg.dependencies.kafkajs).toBe('2.2.4');
+    expect(files.get('Dockerfile')).toMatch(/COPY patches \.\/patches\nRUN npm ci/);
+
     const dashboard = JSON.parse(files.get('dashboards/order-events-consumer.json')!);
     const kitMetrics = await kitConsumerMetrics();
     expect(kitMetrics).toEqual(['kafka_consumer_dlq_total', 'kafka_consumer_failed_total', 'kafka_consumer_lag', 'kafka_consumer_processed_total']);
