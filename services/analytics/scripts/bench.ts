@@ -59,6 +59,7 @@ async function main() {
   });
   const job = new FlinkJob({
     launcherDir: config.FLINK_LAUNCHER_DIR,
+    launcherSource: config.FLINK_LAUNCHER_SOURCE,
     sqlFile: config.FLINK_SQL_FILE,
     checkpointDir,
     heapMb: config.FLINK_JVM_HEAP_MB,

@@ -102,6 +102,7 @@ export async function createAnalyticsService(config: AnalyticsConfig): Promise<A
       if (config.FLINK_LOCAL === 'true') {
         job = new FlinkJob({
           launcherDir: config.FLINK_LAUNCHER_DIR,
+          launcherSource: config.FLINK_LAUNCHER_SOURCE,
           sqlFile: config.FLINK_SQL_FILE,
           checkpointDir: config.FLINK_CHECKPOINT_DIR,
           heapMb: config.FLINK_JVM_HEAP_MB,

@@ -33,6 +33,7 @@ export const analyticsConfigSchema = z.object({
   FLINK_LOCAL: z.enum(['true', 'false']).default('true'),
   /** The launcher built by tools/install-flink-launcher.sh. */
   FLINK_LAUNCHER_DIR: z.string().min(1).default(path.join(repoRoot, '.state/flink-launcher/current')),
+  FLINK_LAUNCHER_SOURCE: z.string().min(1).default(path.join(repoRoot, 'services/analytics/flink')),
   FLINK_SQL_FILE: z.string().min(1).default(path.join(repoRoot, 'services/analytics/sql/analytics-job.sql')),
   /** Retained checkpoints of the local job; a restart resumes from the newest. */
   FLINK_CHECKPOINT_DIR: z.string().min(1).default(path.join(repoRoot, '.state/analytics/checkpoints')),

@@ -6,24 +6,19 @@ import type { Logger } from 'pino';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import { backoffDelay } from '@platform/service-kit';
 
-/** Flink's own module opens (its flink-conf's env.java.opts.all) for Java 17: Kryo and the state serializers reflect into java.base. */
-const JAVA_OPENS = [
-  'java.base/java.util',
-  'java.base/java.util.concurrent',
-  'java.base/java.util.concurrent.atomic',
-  'java.base/java.lang',
-  'java.base/java.lang.reflect',
-  'java.base/java.io',
-  'java.base/java.nio',
-  'java.base/sun.nio.ch',
-  'java.base/java.net',
-  'java.base/java.text',
-  'java.base/java.time',
-  'java.base/java.math',
-].map(module => `--add-opens=${module}=ALL-UNNAMED`);
+/** The launcher's Java options (services/analytics/flink/jvm.options: Flink's module opens for Java 17, C1 only). */
+function javaOptions(launcherSource: string): string[] {
+  return fs
+    .readFileSync(path.join(launcherSource, 'jvm.options'), 'utf8')
+    .split('\n')
+    .map(line => line.trim())
+    .filter(line => line && !line.startsWith('#'));
+}
 
 export interface FlinkJobOptions {
   launcherDir: string;
+  /** services/analytics/flink, for its jvm.options */
+  launcherSource: string;
   sqlFile: string;
   /** filled into the SQL's `${NAME}` placeholders */
   sqlVariables: Record<string, string>;
@@ -99,17 +94,22 @@ export class FlinkJob {
     if (!fs.existsSync(jar)) {
       throw new Error(`no Flink launcher at ${jar}: run tools/install-flink-launcher.sh`);
     }
+    // the real folder, not the `current` link: the class-data archive holds the class path it was made with
+    const launcherDir = fs.realpathSync(this.options.launcherDir);
     const config = Object.entries({
       ...this.options.flinkConfig,
       'execution.checkpointing.dir': `file://${path.resolve(this.options.checkpointDir)}`,
     }).map(([key, value]) => `${key}=${value}`);
+    // the class-data sharing archive of the launcher's training run (tools/install-flink-launcher.sh)
+    const archive = path.join(launcherDir, 'launcher.jsa');
     return {
       file: 'java',
       args: [
         `-Xmx${this.options.heapMb}m`,
-        ...JAVA_OPENS,
+        ...(fs.existsSync(archive) ? [`-XX:SharedArchiveFile=${archive}`] : []),
+        ...javaOptions(this.options.launcherSource),
         '-cp',
-        `${jar}${path.delimiter}${path.join(this.options.launcherDir, 'lib', '*')}`,
+        `${path.join(launcherDir, 'analytics-flink-job.jar')}${path.delimiter}${path.join(launcherDir, 'lib', '*')}`,
         'com.platform.analytics.FlinkSqlJob',
         this.options.sqlFile,
         '--resume-from-latest-checkpoint',

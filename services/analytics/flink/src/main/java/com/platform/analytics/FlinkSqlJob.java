@@ -19,7 +19,7 @@ import org.apache.flink.table.api.TableResult;
 import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
 
 /**
- * Runs a Flink SQL file: `FlinkSqlJob <file.sql> [--resume-from-latest-checkpoint] [key=value ...]`.
+ * Runs a Flink SQL file: `FlinkSqlJob <file.sql> [--resume-from-latest-checkpoint] [--plan-only] [key=value ...]`.
  *
  * <p>`${NAME}` in the file is replaced by the environment variable NAME (a missing one is an error, so a job never
  * starts half-configured); each `key=value` argument is a Flink configuration option. From a plain JVM the job runs
@@ -40,9 +40,14 @@ public final class FlinkSqlJob {
     }
     Map<String, String> options = new HashMap<>();
     boolean resume = false;
+    boolean planOnly = false;
     for (int i = 1; i < args.length; i++) {
       if (args[i].equals("--resume-from-latest-checkpoint")) {
         resume = true;
+        continue;
+      }
+      if (args[i].equals("--plan-only")) {
+        planOnly = true;
         continue;
       }
       int eq = args[i].indexOf('=');
@@ -68,8 +73,16 @@ public final class FlinkSqlJob {
         env, EnvironmentSettings.newInstance().inStreamingMode().withConfiguration(configuration).build());
     TableResult job = null;
     for (String statement : statements(sql)) {
+      if (planOnly && statement.trim().toUpperCase().startsWith("INSERT")) {
+        tableEnv.explainSql(statement);
+        continue;
+      }
       TableResult result = tableEnv.executeSql(statement);
       if (result.getJobClient().isPresent()) job = result;
+    }
+    if (planOnly) {
+      System.out.println("analytics-job: planned " + args[0]);
+      return;
     }
     if (job == null) throw new IllegalStateException(args[0] + " submits no job (no INSERT or STATEMENT SET)");
     System.out.println("analytics-job: running job " + job.getJobClient().get().getJobID());
