@@ -354,6 +354,10 @@ describe('analytics on Flink (real Kafka, PostgreSQL and a local Flink mini-clus
       ['/kpis?metric=ctr&variant=control', 422],
       [`/kpis?metric=ctr&from=${at('11:00:00')}&to=${at('10:00:00')}`, 422],
       [`/kpis?metric=ctr&window=1m&from=${at('10:00:00')}&to=2030-02-01T10:00:00Z`, 422],
+      ['/kpis?metric=ctr&to=2030-06-30T23:59:60Z', 422],
+      [`/experiments/${EXPERIMENT}/outcomes?from=${at('11:00:00')}&to=${at('10:00:00')}`, 422],
+      ['/experiments/Bad_Key/outcomes', 400],
+      ['/top-products?from=2030-01-01', 400],
     ];
     for (const [path, status] of cases) {
       const response = await h.http.get(path).set('authorization', `Bearer ${token}`);

@@ -15,6 +15,10 @@ export interface AnalyticsRoutesDeps {
 function range(req: Request, window: WindowSize): { from: Date; to: Date } {
   const to = req.query.to ? new Date(String(req.query.to)) : new Date();
   const from = req.query.from ? new Date(String(req.query.from)) : new Date(to.getTime() - DAY_MS);
+  // a valid RFC 3339 text JavaScript cannot place (a leap second, 23:59:60)
+  if (Number.isNaN(from.getTime()) || Number.isNaN(to.getTime())) {
+    throw problems.unprocessable('`from` and `to` must be instants JavaScript can represent (no leap second)');
+  }
   if (from >= to) throw problems.unprocessable('`from` must be before `to`');
   if (to.getTime() - from.getTime() > MAX_RANGE_MS[window]) {
     throw problems.unprocessable(`a range of ${window} windows spans at most ${MAX_RANGE_MS[window] / DAY_MS} days`);
