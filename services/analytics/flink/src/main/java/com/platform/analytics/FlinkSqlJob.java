@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -61,6 +62,7 @@ public final class FlinkSqlJob {
       if (latest.isPresent()) {
         options.put(RECOVERY_PATH, latest.get().toUri().toString());
         System.out.println("analytics-job: restoring checkpoint " + latest.get());
+        removeOtherJobs(latest.get().getParent());
       } else {
         System.out.println("analytics-job: no retained checkpoint under " + dir + ", starting fresh");
       }
@@ -95,6 +97,17 @@ public final class FlinkSqlJob {
     try (Stream<Path> files = Files.find(root, 3, (path, attrs) -> path.getFileName().toString().equals("_metadata")
         && path.getParent().getFileName().toString().startsWith("chk-"))) {
       return files.max((a, b) -> modified(a).compareTo(modified(b))).map(Path::getParent);
+    }
+  }
+
+  /** Earlier runs' checkpoint folders: only the one being restored is still needed (each run is a new job id). */
+  private static void removeOtherJobs(Path keep) throws IOException {
+    try (Stream<Path> jobs = Files.list(keep.getParent())) {
+      for (Path job : jobs.filter(path -> Files.isDirectory(path) && !path.equals(keep)).toList()) {
+        try (Stream<Path> tree = Files.walk(job)) {
+          for (Path path : tree.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(path);
+        }
+      }
     }
   }
 
