@@ -495,9 +495,10 @@ describe('typescript-service template (dry run through the scaffolder API)', () 
     },
   );
 
-  it('has one drift entry per catalog component, with the catalog owner and system and the platform port', async () => {
+  it('has one drift entry per catalog service, with the catalog owner and system and the platform port', async () => {
     const components = await catalogComponents();
-    expect(deployedServices.map(s => s.name).sort()).toEqual([...components.keys()].sort());
+    const services = [...components.values()].filter(c => c.spec.type === 'service').map(c => c.metadata.name);
+    expect(deployedServices.map(s => s.name).sort()).toEqual(services.sort());
     for (const service of deployedServices) {
       const spec = components.get(service.name)!.spec;
       expect({ name: service.name, owner: service.owner, system: service.system }).toEqual({
