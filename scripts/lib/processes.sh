@@ -105,6 +105,9 @@ start_product() {
   local name dir port pid
   # the checkout's notification outbox asks the notification service for each paid order's confirmation
   export NOTIFICATION_SERVICE_URL="${NOTIFICATION_SERVICE_URL:-http://127.0.0.1:${SERVICE_PORTS[notification]}}"
+  # the analytics Flink job's first start on a machine reads the event topics and orders from their beginning (the demo
+  # traffic is sent while it starts); later starts resume from its checkpoint in .state/analytics
+  export ANALYTICS_START_FROM="${ANALYTICS_START_FROM:-earliest}"
   while read -r name dir port; do
     log "starting $name on :$port"
     # stdin from /dev/null: node would otherwise take over (and make non-blocking) the pipe this loop reads
