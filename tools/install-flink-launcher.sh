@@ -44,4 +44,6 @@ if [ ! -f "$OUT/launcher.jsa" ]; then
   rm -rf "$OUT.partial"
 fi
 ln -sfn "$HASH" "$CACHE/current"
+# earlier builds (about 150 MB each); a JVM still running on one keeps its open jars
+find "$CACHE" -mindepth 1 -maxdepth 1 -type d ! -name "$HASH" -exec rm -rf {} +
 echo "$OUT"
