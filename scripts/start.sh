@@ -8,6 +8,7 @@ source "$ROOT/scripts/lib/bootstrap.sh"
 source "$ROOT/scripts/lib/processes.sh"
 
 yarn infra up
+bash "$ROOT/tools/install-python-tools.sh" techdocs
 yarn build:portal
 trap stop_product EXIT INT TERM
 start_product

@@ -131,7 +131,8 @@ start_product() {
 
   log "starting the portal"
   # One process: the backend, run from source through Backstage's own SWC transform, serves the built frontend.
-  (cd "$ROOT/packages/backend" && NODE_ENV=production exec setsid node --enable-source-maps \
+  # TechDocs' local generator runs `mkdocs build`: the venv of tools/install-python-tools.sh techdocs comes first on PATH
+  (cd "$ROOT/packages/backend" && PATH="$STATE/techdocs-python/bin:$PATH" NODE_ENV=production exec setsid node --enable-source-maps \
     --require @backstage/cli-node/config/nodeTransform.cjs src/index.ts \
     --config "$ROOT/app-config.yaml" ${PORTAL_EXTRA_CONFIG:+--config "$ROOT/$PORTAL_EXTRA_CONFIG"} \
     </dev/null >"$RUN_DIR/portal.log" 2>&1) &

@@ -25,6 +25,8 @@ backend.add(import('@backstage/plugin-scaffolder-backend-module-gitlab'));
 backend.add(import('@internal/plugin-scaffolder-backend-module-local-git'));
 
 backend.add(import('@backstage/plugin-techdocs-backend'));
+// dir: sources built from a clean copy of their folder (the handbook is the repository's root; docs/techdocs.md)
+backend.add(import('@internal/plugin-techdocs-backend-module-local-preparer'));
 
 backend.add(import('@backstage/plugin-search-backend'));
 backend.add(import('@backstage/plugin-search-backend-module-pg'));

@@ -54,15 +54,19 @@ async function allEntityProblems(list: Entity[]): Promise<string[]> {
 }
 
 describe('catalog entities', () => {
-  it('holds the twelve service components, the APIs and the org', () => {
+  it('holds the twelve service components, the handbook, the APIs and the org', () => {
     expect(
       ofKind('Component')
+        .filter(e => e.spec?.type === 'service')
         .map(e => e.metadata.name)
         .sort(),
     ).toEqual([...SERVICE_COMPONENTS].sort());
-    expect(ofKind('Component').every(e => e.spec?.type === 'service')).toBe(
-      true,
-    );
+    // the only other component is the platform handbook, a documentation site
+    expect(
+      ofKind('Component')
+        .filter(e => e.spec?.type !== 'service')
+        .map(e => `${e.spec?.type} ${e.metadata.name}`),
+    ).toEqual(['documentation platform-handbook']);
     const apis = ofKind('API');
     expect(apis.length).toBeGreaterThanOrEqual(13);
     expect(
@@ -211,10 +215,30 @@ describe('the checks catch broken input', () => {
     expect(problems.join('\n')).toMatch(
       /analytics-service: backstage\.io\/kubernetes-id/,
     );
+
     const withoutGrafana = resolved.filter(e => e.metadata.name !== 'grafana');
     expect(resourceProblems(withoutGrafana)).toContain(
       'resource:grafana is missing',
     );
+  });
+
+  it('reports a service whose docs are not its part of the handbook, and a documentation component without its site', () => {
+    const edit = (entity: Entity): Entity => {
+      const copy = structuredClone(entity);
+      const annotations = copy.metadata.annotations!;
+      if (copy.metadata.name === 'platform-handbook') delete annotations['backstage.io/techdocs-ref'];
+      if (copy.metadata.name === 'search-service') delete annotations['backstage.io/techdocs-entity'];
+      if (copy.metadata.name === 'recommendation-service') {
+        annotations['backstage.io/techdocs-entity-path'] = '/services/recommendation/';
+      }
+      return copy;
+    };
+    const broken: CatalogEntry[] = entries.map(entry => ({ ...entry, entity: edit(entry.entity) }));
+    expect(componentProblems(broken, repoRoot)).toEqual([
+      'component:default/platform-handbook: a documentation component needs backstage.io/techdocs-ref',
+      'component:default/recommendation-service: backstage.io/techdocs-entity-path must be /services/recommendation-service/',
+      'component:default/search-service: backstage.io/techdocs-entity must be component:default/platform-handbook',
+    ]);
   });
 
   it('reports a consumed API without a dependency on its provider', () => {

@@ -58,7 +58,8 @@ export function loadCatalog(catalogDir = findCatalogDir()): CatalogEntry[] {
           ...(spec.target ? [spec.target] : []),
           ...(spec.targets ?? []),
         ]) {
-          visit(resolveInside(catalogDir, file, target));
+          // anywhere in the repository: the handbook's entity sits at its root, beside the mkdocs.yml it builds
+          visit(resolveInside(path.dirname(catalogDir), file, target));
         }
       }
     }

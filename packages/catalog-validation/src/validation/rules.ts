@@ -61,6 +61,8 @@ export const REQUIRED_RESOURCES = [
 export const ANNOTATIONS = {
   sourceLocation: 'backstage.io/source-location',
   techdocsRef: 'backstage.io/techdocs-ref',
+  techdocsEntity: 'backstage.io/techdocs-entity',
+  techdocsEntityPath: 'backstage.io/techdocs-entity-path',
   kubernetesId: 'backstage.io/kubernetes-id',
   costAllocationTag: 'platform.example.com/cost-allocation-tag',
   mlflowModel: 'platform.example.com/mlflow-model',
@@ -98,6 +100,42 @@ function dirAnnotation(
   return resolveInside(repoRoot, entry.file, value.slice('dir:'.length));
 }
 
+/** The handbook's sites (the repository's mkdocs.yml): site_name of each included service site -> its mkdocs.yml. */
+function handbookSites(repoRoot: string): Map<string, string> {
+  const sites = new Map<string, string>();
+  const text = fs.readFileSync(path.join(repoRoot, 'mkdocs.yml'), 'utf8');
+  for (const [, included] of text.matchAll(/'!include \.\/([^']+)'/g)) {
+    const file = path.join(repoRoot, included);
+    const site = fs.existsSync(file) ? fs.readFileSync(file, 'utf8').match(/^site_name: (.+)$/m)?.[1] : undefined;
+    if (site) sites.set(site.trim(), included);
+  }
+  return sites;
+}
+
+/**
+ * A service's TechDocs is its part of the platform handbook: `techdocs-entity` names the handbook, and
+ * `techdocs-entity-path` is /services/<name>/, a site the handbook's mkdocs.yml includes from the service's folder.
+ */
+function serviceDocsProblems(entity: Entity, repoRoot: string): string[] {
+  const name = ref(entity);
+  const annotations = entity.metadata.annotations ?? {};
+  const site = `services/${entity.metadata.name}`;
+  const problems: string[] = [];
+  if (annotations[ANNOTATIONS.techdocsEntity] !== 'component:default/platform-handbook') {
+    problems.push(`${name}: ${ANNOTATIONS.techdocsEntity} must be component:default/platform-handbook`);
+  }
+  if (annotations[ANNOTATIONS.techdocsEntityPath] !== `/${site}/`) {
+    problems.push(`${name}: ${ANNOTATIONS.techdocsEntityPath} must be /${site}/`);
+  }
+  const included = handbookSites(repoRoot).get(site);
+  const source = annotations[ANNOTATIONS.sourceLocation]?.replace(/^dir:(\.\.\/)*/, '');
+  if (!included) problems.push(`${name}: the handbook's mkdocs.yml includes no site named ${site}`);
+  else if (source && path.dirname(included) !== source) {
+    problems.push(`${name}: its docs site ${included} is not in its source folder ${source}`);
+  }
+  return problems;
+}
+
 /** Rules every service Component must follow (owner, system, lifecycle, annotations). */
 export function componentProblems(
   entries: CatalogEntry[],
@@ -118,6 +156,17 @@ export function componentProblems(
     if (!entity.metadata.description) problems.push(`${name}: no description`);
     if (!entity.metadata.tags?.length) problems.push(`${name}: no tags`);
     const annotations = entity.metadata.annotations ?? {};
+    const docs = dirAnnotation(entry, ANNOTATIONS.techdocsRef, repoRoot);
+    if (docs && !fs.existsSync(path.join(docs, 'mkdocs.yml'))) {
+      problems.push(`${name}: ${ANNOTATIONS.techdocsRef} has no mkdocs.yml`);
+    }
+    // documentation (the platform handbook) is a site, not a deployable: it needs its docs and nothing else below
+    if (spec.type === 'documentation') {
+      if (!docs) problems.push(`${name}: a documentation component needs ${ANNOTATIONS.techdocsRef}`);
+      continue;
+    }
+    if (spec.type !== 'service') problems.push(`${name}: spec.type must be service or documentation`);
+    problems.push(...serviceDocsProblems(entity, repoRoot));
     for (const key of [
       ANNOTATIONS.kubernetesId,
       ANNOTATIONS.costAllocationTag,
@@ -141,10 +190,6 @@ export function componentProblems(
       }
     } else if (spec.lifecycle === 'production') {
       problems.push(`${name}: a production service needs ${ANNOTATIONS.sourceLocation}`);
-    }
-    const docs = dirAnnotation(entry, ANNOTATIONS.techdocsRef, repoRoot);
-    if (docs && !fs.existsSync(path.join(docs, 'mkdocs.yml'))) {
-      problems.push(`${name}: ${ANNOTATIONS.techdocsRef} has no mkdocs.yml`);
     }
   }
   return problems;

@@ -1,0 +1,47 @@
+import { expect, test } from '@playwright/test';
+import { EntityPage } from '../pages/entity-page';
+
+// TechDocs are built on first view by the portal's local generator (mkdocs): give the first page a while
+const FIRST_BUILD = { timeout: 90_000 };
+
+test.describe('TechDocs', () => {
+  test("a service's TechDocs tab shows its README and runbook, and its links open the platform handbook", async ({
+    page,
+  }) => {
+    test.setTimeout(180_000);
+    const entity = new EntityPage(page);
+    await entity.openEntity('component', 'recommendation-service');
+    await entity.openTab('TechDocs');
+    await expect(page.getByRole('heading', { name: 'recommendation-service', level: 1 })).toBeVisible(FIRST_BUILD);
+    await expect(page.getByText('Personalised top-K recommendations', { exact: false })).toBeVisible();
+
+    // the contract link leads to the API entity, not to a file the site does not have
+    await expect(page.getByRole('link', { name: 'recommendation-api', exact: true })).toHaveAttribute(
+      'href',
+      /\/catalog\/default\/api\/recommendation-api\/definition$/,
+    );
+
+    await page.getByRole('link', { name: 'docs/recommendation-service.md' }).click();
+    await expect(page).toHaveURL(/\/docs\/default\/component\/platform-handbook\/recommendation-service\/$/);
+    await expect(page.getByRole('heading', { name: /^Recommendation service: how it serves/, level: 1 })).toBeVisible();
+  });
+
+  test("a system's TechDocs tab is its page of the platform handbook", async ({ page }) => {
+    test.setTimeout(180_000);
+    const entity = new EntityPage(page);
+    await entity.openEntity('system', 'personalization');
+    await entity.openTab('TechDocs');
+    await expect(page.getByRole('heading', { name: 'Personalization', level: 1 })).toBeVisible(FIRST_BUILD);
+    await expect(page.getByRole('heading', { name: 'The recommendation loop' })).toBeVisible();
+    // each service's row links its entity and its part of the handbook
+    await expect(page.getByRole('link', { name: 'recommendation-service', exact: true })).toHaveAttribute(
+      'href',
+      /\/catalog\/default\/component\/recommendation-service$/,
+    );
+    const row = page.getByRole('row', { name: /^recommendation-service / });
+    await expect(row.getByRole('link', { name: 'TechDocs' })).toHaveAttribute(
+      'href',
+      /\/docs\/default\/component\/platform-handbook\/services\/recommendation-service\/$/,
+    );
+  });
+});

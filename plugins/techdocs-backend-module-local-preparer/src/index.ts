@@ -1,0 +1,2 @@
+export { localPreparerModule as default } from './module';
+export { LocalCopyPreparer } from './LocalCopyPreparer';
