@@ -21,6 +21,12 @@ test.describe('TechDocs', () => {
       /\/catalog\/default\/api\/recommendation-api\/definition$/,
     );
 
+    // its runbook: the section each of its alerts links (runbook_url), rendered from the template
+    await page.getByRole('link', { name: 'Next: Runbook' }).click();
+    await expect(page.getByRole('heading', { name: 'ErrorBudgetBurnFast' })).toBeVisible();
+    await expect(page.getByText(/p95 latency under\s+100 ms/)).toBeVisible();
+    await page.goBack();
+
     await page.getByRole('link', { name: 'docs/recommendation-service.md' }).click();
     await expect(page).toHaveURL(/\/docs\/default\/component\/platform-handbook\/recommendation-service\/$/);
     await expect(page.getByRole('heading', { name: /^Recommendation service: how it serves/, level: 1 })).toBeVisible();

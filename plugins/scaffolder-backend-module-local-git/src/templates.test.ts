@@ -291,7 +291,8 @@ describe('typescript-service template (dry run through the scaffolder API)', () 
       'chart/templates/pdb.yaml', 'chart/templates/networkpolicy.yaml', 'chart/templates/servicemonitor.yaml',
       'chart/templates/configmap.yaml', 'chart/values-dev.yaml', 'chart/values-staging.yaml', 'chart/values-prod.yaml',
       '.github/workflows/ci.yaml', '.github/workflows/deploy.yaml', 'dashboards/wishlist-service.json',
-      'alerts/wishlist-service.rules.yaml', 'catalog-info.yaml', 'mkdocs.yml', 'docs/index.md', 'README.md',
+      'alerts/wishlist-service.rules.yaml', 'catalog-info.yaml', 'mkdocs.yml', 'docs/index.md', 'docs/runbook.md',
+      'README.md',
     ]) {
       expect(paths).toContain(expected);
     }
@@ -475,6 +476,8 @@ describe('typescript-service template (dry run through the scaffolder API)', () 
         if (/^(chart|dashboards|alerts)\//.test(path)) targets.set(join(`services/${dir}/deploy`, path), text);
       }
       targets.set(`.github/workflows/${name}.yaml`, files.get('.github/workflows/deploy.yaml')!);
+      // the runbook its alerts link (docs part); the rest of its docs are its own (README, docs/index.md)
+      targets.set(`services/${dir}/docs/runbook.md`, files.get('docs/runbook.md')!);
       if (process.env.UPDATE_DRIFT) {
         for (const [path, text] of targets) {
           await mkdir(dirname(join(repoRoot, path)), { recursive: true });
