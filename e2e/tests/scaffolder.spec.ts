@@ -1,4 +1,5 @@
 import { expect, test } from '@playwright/test';
+import { EntityPage } from '../pages/entity-page';
 import { ScaffolderPage } from '../pages/scaffolder-page';
 
 const TEMPLATE = 'TypeScript service';
@@ -23,11 +24,17 @@ test.describe('create a service from the template', () => {
     await expect(create.numberField(/^Maximum replicas/)).toHaveValue('50');
     await expect(create.numberField(/^Minimum replicas/)).toHaveValue('2');
     await create.next();
+    // deployment options (memory, start-up budget, lag scaling, ingress, calls): a plain service keeps the defaults
+    await create.next();
     await create.review();
     await create.create();
     await create.expectTaskSucceeded();
     await create.openCreatedEntity();
     await create.expectHeading(name);
+    // a service that does not run yet has no series: its Metrics tab says so instead of drawing empty charts
+    await new EntityPage(page).openTab('Metrics');
+    await expect(page.getByText(`No metrics for ${name} yet`)).toBeVisible();
+    await expect(page.getByRole('figure', { name: 'Latency' })).toHaveCount(0);
     await create.unregister(name);
   });
 
@@ -84,6 +91,10 @@ test.describe('create a Kafka consumer from the event consumer template', () => 
     await create.expectTaskSucceeded();
     await create.openCreatedEntity();
     await create.expectHeading(name);
+    // a service that does not run yet has no series: its Metrics tab says so instead of drawing empty charts
+    await new EntityPage(page).openTab('Metrics');
+    await expect(page.getByText(`No metrics for ${name} yet`)).toBeVisible();
+    await expect(page.getByRole('figure', { name: 'Latency' })).toHaveCount(0);
     await create.unregister(name);
   });
 });
@@ -107,6 +118,10 @@ test.describe('create a model server from the model serving template', () => {
     await create.expectTaskSucceeded();
     await create.openCreatedEntity();
     await create.expectHeading(name);
+    // a service that does not run yet has no series: its Metrics tab says so instead of drawing empty charts
+    await new EntityPage(page).openTab('Metrics');
+    await expect(page.getByText(`No metrics for ${name} yet`)).toBeVisible();
+    await expect(page.getByRole('figure', { name: 'Latency' })).toHaveCount(0);
     await create.unregister(name);
   });
 });

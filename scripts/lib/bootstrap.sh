@@ -35,6 +35,9 @@ bootstrap_node() {
 bootstrap_apt() {
   local missing=()
   command -v chromium >/dev/null || missing+=(chromium)
+  # the analytics service's Flink launcher is built with Maven and runs on Java 17 (tools/install-flink-launcher.sh)
+  command -v java >/dev/null || missing+=(openjdk-17-jdk-headless)
+  command -v mvn >/dev/null || missing+=(maven)
   [ ${#missing[@]} -eq 0 ] && return 0
   [ "$(id -u)" = 0 ] || die "need root (or sudo) to apt-get install: ${missing[*]}"
   log "installing Debian packages: ${missing[*]}"

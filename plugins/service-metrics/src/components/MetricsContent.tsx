@@ -25,11 +25,15 @@ import { pointsOf, prometheusApiRef } from '../api';
 import { serviceLabelOf, serviceQueries, ServiceSignal } from '../queries';
 import { formatTime } from './format';
 
-/** The last hour, a point every 30 s; the window of each rate is 1 minute, so a point reflects its own traffic. */
+/**
+ * The last hour, a point every 15 s (the scrape interval of the platform's Prometheus), refreshed as often; the
+ * window of each rate is 1 minute, so a point reflects its own traffic and a new service draws its first line within
+ * half a minute of traffic.
+ */
 const RANGE_MS = 60 * 60 * 1000;
-const STEP_S = 30;
+const STEP_S = 15;
 const WINDOW = '1m';
-const REFRESH_MS = 30_000;
+const REFRESH_MS = 15_000;
 
 interface ChartSpec {
   title: string;
