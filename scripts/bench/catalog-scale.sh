@@ -2,7 +2,7 @@
 # The portal at 1,000 and 10,000 synthetic components on SQLite and PostgreSQL: ingestion time, catalog page time
 # (Playwright, first rows visible) and the backend's resident memory. See docs/benchmarks.md ("Catalog at scale").
 # Usage: scripts/bench/catalog-scale.sh [--sizes 1000,10000] [--db sqlite,pg] [--port 17007] [--settle 30] [--keep]
-#        [--page-loads 3] [--heap-stats] [--extra-config file.yaml ...]
+#        [--page-loads 3] [--no-heap-stats] [--extra-config file.yaml ...]
 # Needs the development infrastructure's PostgreSQL (yarn infra up) for --db pg and a built frontend
 # (packages/app/dist, yarn build:portal) for the page timing. Stops the portal it started.
 set -euo pipefail
