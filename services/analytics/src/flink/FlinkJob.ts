@@ -15,6 +15,14 @@ function javaOptions(launcherSource: string): string[] {
     .filter(line => line && !line.startsWith('#'));
 }
 
+/** The local job's metrics (the dashboard and alert rules query them: infra/grafana/dashboards/analytics.json). */
+export const FLINK_METRICS = {
+  up: 'analytics_flink_job_up',
+  checkpoints: 'analytics_flink_checkpoints_completed_total',
+  lastCheckpoint: 'analytics_flink_last_checkpoint_timestamp_seconds',
+  restarts: 'analytics_flink_job_restarts_total',
+} as const;
+
 export interface FlinkJobOptions {
   launcherDir: string;
   /** services/analytics/flink, for its jvm.options */
@@ -54,7 +62,7 @@ export class FlinkJob {
     const running = () => this.stateValue === 'running';
     this.metrics = {
       up: new Gauge({
-        name: 'analytics_flink_job_up',
+        name: FLINK_METRICS.up,
         help: '1 while the local Flink job runs',
         registers,
         collect() {
@@ -62,17 +70,17 @@ export class FlinkJob {
         },
       }),
       checkpoints: new Counter({
-        name: 'analytics_flink_checkpoints_completed_total',
+        name: FLINK_METRICS.checkpoints,
         help: 'Checkpoints the local Flink job completed',
         registers,
       }),
       lastCheckpoint: new Gauge({
-        name: 'analytics_flink_last_checkpoint_timestamp_seconds',
+        name: FLINK_METRICS.lastCheckpoint,
         help: 'When the local Flink job last completed a checkpoint',
         registers,
       }),
       restarts: new Counter({
-        name: 'analytics_flink_job_restarts_total',
+        name: FLINK_METRICS.restarts,
         help: 'Times the local Flink job exited unexpectedly and was started again',
         registers,
       }),
