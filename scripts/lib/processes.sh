@@ -78,6 +78,8 @@ platform_services() { # prints "<package name> <dir> <port>"
 # "<package name> <script> <port> <log name>". The data lake sink writes the event topics to S3 and Azure Blob.
 PLATFORM_WORKERS=(
   "@platform/data-lake sink 3013 data-lake-sink"
+  # the local SMS provider: Twilio's Messages API, recording what the notification service sends (docs/notification-service.md)
+  "@platform/local-infra sms 3014 sms-provider"
 )
 
 platform_workers() { printf '%s\n' "${PLATFORM_WORKERS[@]}"; } # prints "<package name> <script> <port> <log name>"
@@ -97,6 +99,19 @@ ensure_dev_keys() {
   export JWT_PRIVATE_KEY SERVICE_JWT_PRIVATE_KEY="$JWT_PRIVATE_KEY"
 }
 
+# The notification service's Twilio settings for the local SMS provider: an account made once per machine in
+# .state/keys (a random token: a local stand-in, never a real Twilio account), and Twilio's documented test number.
+ensure_local_sms_account() {
+  local file="$STATE/keys/local-sms.env"
+  if [ ! -f "$file" ]; then
+    mkdir -p "$STATE/keys"
+    printf 'TWILIO_ACCOUNT_SID=AC%s\nTWILIO_AUTH_TOKEN=%s\n' "$(openssl rand -hex 16)" "$(openssl rand -hex 16)" >"$file"
+    chmod 600 "$file"
+  fi
+  set -a; source "$file"; set +a
+  export TWILIO_API_URL="${TWILIO_API_URL:-http://127.0.0.1:3014}" TWILIO_FROM="${TWILIO_FROM:-+15005550006}"
+}
+
 start_product() {
   mkdir -p "$RUN_DIR"
   load_infra_env
@@ -105,6 +120,8 @@ start_product() {
   local name dir port pid
   # the checkout's notification outbox asks the notification service for each paid order's confirmation
   export NOTIFICATION_SERVICE_URL="${NOTIFICATION_SERVICE_URL:-http://127.0.0.1:${SERVICE_PORTS[notification]}}"
+  # SMS goes to the local provider (PLATFORM_WORKERS) with an account made for this machine
+  ensure_local_sms_account
   # the analytics Flink job's first start on a machine reads the event topics and orders from their beginning (the demo
   # traffic is sent while it starts); later starts resume from its checkpoint in .state/analytics
   export ANALYTICS_START_FROM="${ANALYTICS_START_FROM:-earliest}"

@@ -95,6 +95,13 @@ describe('the Twilio Messages API recorder', () => {
     expect(recorder.messages).toHaveLength(before);
   });
 
+  it('answers /healthz without credentials (./idp start waits for it), and nothing else of its own', async () => {
+    const health = await fetch(`${recorder.url}/healthz`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toEqual({ status: 'ok' });
+    expect((await fetch(`${recorder.url}/metrics`)).status).toBe(404);
+  });
+
   it('refuses wrong credentials with 401 (20003) and fails on demand like an unavailable provider', async () => {
     expect(
       await send(

@@ -15,6 +15,7 @@ import type { AddressInfo } from 'node:net';
  *   21602/21603/21604 missing Body/From/To, 21617 body over 1600 characters, 20500 a provider failure).
  *
  * `failNext(n)` and `failAll()` make the next requests (or every one) fail like an unavailable provider.
+ * `GET /healthz` answers 200 (not Twilio's: for `./idp start`, which runs it through `src/sms/main.ts`).
  */
 export interface TwilioMessage {
   sid: string;
@@ -204,6 +205,8 @@ export async function startTwilioRecorder(
     const chunks: Buffer[] = [];
     req.on('data', chunk => chunks.push(chunk));
     req.on('end', () => {
+      // liveness for `./idp start`, which runs the recorder as the platform's local SMS provider
+      if (url.pathname === '/healthz' && req.method === 'GET') return send(res, 200, { status: 'ok' });
       const match = MESSAGES_PATH.exec(url.pathname);
       if (!match)
         return send(
