@@ -29,6 +29,12 @@ test.describe('home and live metrics', () => {
     await expect(page.getByRole('list', { name: 'Running experiments' })).toContainText('recommendation-ranking');
     await expect(page.getByRole('list', { name: 'Serving models' })).toContainText(/recommendation-ranker.*champion version \d+/s);
 
+    // the newest scaffolder tasks (none yet on a fresh machine: the card says where to create one)
+    await expect(page.getByText('Recently created', { exact: true })).toBeVisible();
+    await expect(
+      page.getByText(/^No service created yet/).or(page.getByRole('list', { name: 'Recent scaffolder tasks' })),
+    ).toBeVisible();
+
     // the default layout, not the empty grid in edit mode a newcomer used to land on
     await expect(page.getByText('No widgets added')).toHaveCount(0);
     await expect(page.getByRole('button', { name: /add widget/i })).toHaveCount(0);

@@ -1,6 +1,7 @@
 import { createFrontendModule } from '@backstage/frontend-plugin-api';
 import { HomePageWidgetBlueprint } from '@backstage/plugin-home-react/alpha';
 import { MarkdownContent } from '@backstage/core-components';
+import { RecentTasks } from './RecentTasks';
 
 const content = `
 Everything the twelve services of the recommendation platform are, own, cost and depend on.
@@ -13,7 +14,8 @@ Everything the twelve services of the recommendation platform are, own, cost and
 - **[Models](/models)**: the recommendation model's versions, offline metrics and alias history; promote and roll back.
 - **[Cost](/cost)**: what each service costs on AWS, Azure and GCP against the monthly budget.
 
-The docs live in the repository's \`docs/\` folder; each service's own docs are on its **Docs** tab.
+The **[platform handbook](/docs/default/component/platform-handbook)** holds the docs; each service's own docs and
+runbook are on its **TechDocs** tab.
 `;
 
 const gettingStartedWidget = HomePageWidgetBlueprint.make({
@@ -28,7 +30,17 @@ const gettingStartedWidget = HomePageWidgetBlueprint.make({
   },
 });
 
+const recentTasksWidget = HomePageWidgetBlueprint.make({
+  name: 'recent-scaffolder-tasks',
+  params: {
+    name: 'RecentScaffolderTasks',
+    title: 'Recently created',
+    description: 'The newest scaffolder tasks: what was created, from which template, by whom',
+    components: async () => ({ Content: RecentTasks }),
+  },
+});
+
 export const homeModule = createFrontendModule({
   pluginId: 'home',
-  extensions: [gettingStartedWidget],
+  extensions: [gettingStartedWidget, recentTasksWidget],
 });
