@@ -32,6 +32,22 @@ test.describe('TechDocs', () => {
     await expect(page.getByRole('heading', { name: /^Recommendation service: how it serves/, level: 1 })).toBeVisible();
   });
 
+  for (const [service, opening] of [
+    ['cart-checkout-service', /idempotent|checkout/i],
+    ['notification-service', /order confirmation|e-mail/i],
+    ['api-gateway', /gateway|route/i],
+  ] as const) {
+    test(`${service}'s TechDocs tab shows its own docs and runbook`, async ({ page }) => {
+      test.setTimeout(180_000);
+      const entity = new EntityPage(page);
+      await entity.openEntity('component', service);
+      await entity.openTab('TechDocs');
+      await expect(page.getByRole('heading', { name: new RegExp(`^${service}`), level: 1 })).toBeVisible(FIRST_BUILD);
+      await expect(page.getByRole('main').getByText(opening).first()).toBeVisible();
+      await expect(page.getByRole('link', { name: 'Next: Runbook' })).toBeVisible();
+    });
+  }
+
   test("a system's TechDocs tab is its page of the platform handbook", async ({ page }) => {
     test.setTimeout(180_000);
     const entity = new EntityPage(page);
