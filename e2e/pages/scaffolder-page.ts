@@ -63,8 +63,17 @@ export class ScaffolderPage extends Portal {
     await expect(this.page.getByRole('link', { name: 'Open in catalog' })).toBeVisible({ timeout: 60_000 });
   }
 
+  /**
+   * Opens the task's entity. catalog:register adds the new repository's location and the task ends; the entity is
+   * in the catalog once its location has been processed, a few seconds later, and the entity page does not ask
+   * again by itself: reload until it shows the entity, not "Entity not found".
+   */
   async openCreatedEntity() {
     await this.page.getByRole('link', { name: 'Open in catalog' }).click();
+    await expect(async () => {
+      if (await this.page.getByText('Entity not found').isVisible()) await this.page.reload();
+      await expect(this.page.getByRole('navigation', { name: 'Content navigation' })).toBeVisible({ timeout: 3_000 });
+    }).toPass({ timeout: 60_000 });
   }
 
   /** Unregisters a created component so suites that count the catalog's services are unaffected. */

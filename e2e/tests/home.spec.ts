@@ -29,6 +29,15 @@ test.describe('home and live metrics', () => {
     await expect(page.getByRole('list', { name: 'Running experiments' })).toContainText('recommendation-ranking');
     await expect(page.getByRole('list', { name: 'Serving models' })).toContainText(/recommendation-ranker.*champion version \d+/s);
 
+    // search across the catalog and the docs, from the page itself
+    const search = page.getByPlaceholder('Search in Recommendation Platform Portal');
+    await expect(search).toBeVisible();
+    await search.fill('recommendation');
+    await search.press('Enter');
+    await expect(page).toHaveURL(/\/search\?query=recommendation/);
+    await expect(page.getByRole('link', { name: /Recommendation Service/i }).first()).toBeVisible();
+    await page.goBack();
+
     // the newest scaffolder tasks (none yet on a fresh machine: the card says where to create one)
     await expect(page.getByText('Recently created', { exact: true })).toBeVisible();
     await expect(
