@@ -80,4 +80,33 @@ describe('PlatformStatus', () => {
     // three queries for all services at once, not one per service
     expect(prometheus.queries).toHaveLength(3);
   });
+
+  it("lists only the platform's systems' services when the config names them", async () => {
+    const inSystem = (name: string, title: string, system: string) => ({ ...service(name, title), spec: { ...service(name, title).spec, system } });
+    await renderInTestApp(
+      <Suspense fallback="loading">
+        <PlatformStatus />
+      </Suspense>,
+      {
+        apis: [
+          [prometheusApiRef, fakePrometheus()],
+          [
+            catalogApiRef,
+            catalogApiMock({
+              entities: [
+                inSystem('user-service', 'User Service', 'storefront'),
+                inSystem('search-service', 'Search Service', 'storefront'),
+                inSystem('ledger-service', 'Ledger Service', 'finance'),
+              ],
+            }),
+          ],
+        ],
+        config: { serviceMetrics: { platformStatus: { systems: ['storefront', 'personalization'] } } },
+        mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
+      },
+    );
+    const status = await screen.findByRole('region', { name: 'Platform status' });
+    expect(within(status).getByText('1 of 2 services up')).toBeInTheDocument();
+    expect(within(status).queryByText('Ledger Service')).toBeNull();
+  });
 });
