@@ -33,9 +33,13 @@ def load_skips(path: Path) -> dict[str, str]:
 def run_checkov(frameworks: str, directory: str) -> list[dict]:
     arguments = [str(Path(sys.executable).with_name("checkov")), "--framework", *frameworks.split(","), "--skip-download",
                  "--compact", "--output", "json", "--directory", directory]
-    # hidden directories hold the workflows (.github)
+    # hidden directories hold the workflows (.github). RENDER_EDGES_DUPLICATE_ITER_COUNT: checkov stops rendering
+    # variables after that many passes that mostly repeat the previous ones (default 4), which is before the env's values
+    # reach the data stores two module levels down (env root -> stack-aws -> rds, whose inputs are outputs of eks, itself
+    # fed by vpc): the RDS instance's multi_az, backup retention and deletion protection stayed var.* and their checks
+    # went unreported. 6 is enough today; 10 leaves room for one more module in such a chain (about 0.5 s more).
     env = {**os.environ, "BC_SKIP_MAPPING": "TRUE", "CKV_SKIP_PACKAGE_UPDATE_CHECK": "true", "CKV_PARSE_ERROR_FAIL": "true",
-           "CKV_IGNORE_HIDDEN_DIRECTORIES": "false"}
+           "CKV_IGNORE_HIDDEN_DIRECTORIES": "false", "RENDER_EDGES_DUPLICATE_ITER_COUNT": "10"}
     # exit code 1 only means "failed checks": the JSON says which
     done = subprocess.run(arguments, capture_output=True, text=True, env=env)
     if done.returncode not in (0, 1) or not done.stdout.strip():
