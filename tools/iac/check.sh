@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The infrastructure-as-code checks of ./idp test, all offline (no provider, schema or policy can be downloaded here):
 #   1. tofu fmt -check over infra/terraform;
-#   2. every env root loaded by OpenTofu with its module tree (tofu get + tofu providers, backend blocks left out:
-#      they need credentials), then the module and tfvars interfaces (terraform_interfaces.py);
+#   2. every env root (envs/<env>/<cloud>: backend, providers, the env's values and its cloud's stack module) loaded by
+#      OpenTofu with its module tree (tofu get + tofu providers, backend blocks left out: they need credentials), then
+#      the interfaces of every module call, in the roots and in the stack modules (terraform_interfaces.py);
 #   3. every chart (services/*/deploy/chart, and the template's charts rendered by render_template_chart.py) linted
 #      with helm lint --strict and rendered for each env's values-<env>.yaml (four jobs at a time), the manifests
 #      validated strictly against the Kubernetes schemas of the clusters' version in one call (validate_manifests.py);

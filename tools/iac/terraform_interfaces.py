@@ -1,11 +1,15 @@
 """Offline checks of the Terraform under infra/terraform that `tofu validate` would make if providers could be
 downloaded here, plus the house rules of the modules. Exits 1 listing every problem.
 
-- every module call sets only variables the module declares, and every variable without a default;
-- every env's terraform.tfvars sets only declared variables, and every variable without a default;
+- every module call (in an env root or in a module) sets only variables the module declares, and every variable
+  without a default;
+- every env root envs/<env>/<cloud> calls its cloud's stack module (modules/stack-<cloud>) and has no resources of its
+  own: the wiring is the stack's, the root holds the backend, the providers and the env's values;
+- a terraform.tfvars, where an env root has one, sets only declared variables, and every variable without a default;
 - every variable has a type and a description, every output a description;
 - every module and env pins its providers (source and version) in versions.tf, with a required_version;
-- every env has a backend block of its cloud: s3 with a DynamoDB lock table, azurerm, or gcs.
+- every env has a backend block of its cloud: s3 with a DynamoDB lock table, azurerm, or gcs;
+- every module is used by some env root, directly or through another module.
 """
 import sys
 from pathlib import Path
@@ -62,31 +66,49 @@ def check_inputs(where: str, variables: dict[str, dict], given: set[str], proble
         problems.append(f"{where}: does not set the required variable {name}")
 
 
+def check_calls(directory: Path, config: dict, modules: dict[Path, dict], root: Path, problems: list[str]) -> set[Path]:
+    """Checks the module calls of one directory against the called modules' variables; returns the modules called."""
+    called = set()
+    for name, (file, call) in named(config.get("module", [])).items():
+        source_path = call["source"][0] if isinstance(call["source"], list) else call["source"]
+        source = (directory / source_path).resolve()
+        if source not in modules:
+            problems.append(f"{directory}/{file}: module {name} has the source {source_path}, not a module of {root}/modules")
+            continue
+        called.add(source)
+        check_inputs(f"{directory}/{file}: module {name}", modules[source], set(call) - META_ARGUMENTS, problems)
+    return called
+
+
 def main(root: Path) -> int:
     problems: list[str] = []
-    modules = {}
+    modules, configs = {}, {}
     for directory in sorted(path for path in (root / "modules").iterdir() if path.is_dir()):
-        config = load_dir(directory)
-        modules[directory.resolve()] = check_variables_and_outputs(directory, config, problems)
-        check_versions(directory, config, problems)
-    called = set()
+        configs[directory] = load_dir(directory)
+        modules[directory.resolve()] = check_variables_and_outputs(directory, configs[directory], problems)
+        check_versions(directory, configs[directory], problems)
+    calls = {directory.resolve(): check_calls(directory, config, modules, root, problems) for directory, config in configs.items()}
+    used = set()
     envs = sorted(path.parent for path in (root / "envs").glob("*/*/main.tf"))
     for env in envs:
         config = load_dir(env)
         variables = check_variables_and_outputs(env, config, problems)
         check_versions(env, config, problems)
-        for name, (file, call) in named(config.get("module", [])).items():
-            source_path = call["source"][0] if isinstance(call["source"], list) else call["source"]
-            source = (env / source_path).resolve()
-            if source not in modules:
-                problems.append(f"{env}/{file}: module {name} has the source {source_path}, not a module of {root}/modules")
-                continue
-            called.add(source)
-            check_inputs(f"{env}/{file}: module {name}", modules[source], set(call) - META_ARGUMENTS, problems)
+        called = check_calls(env, config, modules, root, problems)
+        stack = (root / "modules" / f"stack-{env.name}").resolve()
+        if stack not in called:
+            problems.append(f"{env}: does not call its cloud's stack module modules/stack-{env.name}")
+        for file, block in config.get("resource", []):
+            for kind, resources in block.items():
+                for name in resources:
+                    problems.append(f"{env}/{file}: resource {kind}.{name} belongs in modules/stack-{env.name}, not in the env root")
+        # every module reachable from the root, through the modules' own calls
+        while called - used:
+            module = (called - used).pop()
+            used.add(module)
+            called |= calls.get(module, set())
         tfvars = env / "terraform.tfvars"
-        if not tfvars.exists():
-            problems.append(f"{env}: no terraform.tfvars (the env's sizes and their costs)")
-        else:
+        if tfvars.exists():
             with tfvars.open() as handle:
                 check_inputs(str(tfvars), variables, set(hcl2.load(handle)), problems)
         backends = [backend for _, block in config.get("terraform", []) for backend in block.get("backend", [])]
@@ -95,8 +117,8 @@ def main(root: Path) -> int:
             problems.append(f"{env}: needs one backend \"{expected}\" block, found {[list(b) for b in backends]}")
         elif expected == "s3" and "dynamodb_table" not in backends[0]["s3"]:
             problems.append(f"{env}: the s3 backend needs a dynamodb_table to lock the state")
-    for module in sorted(set(modules) - called):
-        problems.append(f"{module}: no env calls this module")
+    for module in sorted(set(modules) - used):
+        problems.append(f"{module}: no env root uses this module, directly or through another module")
     for problem in problems:
         print(f"terraform interfaces: {problem}", file=sys.stderr)
     print(f"terraform interfaces: {len(modules)} modules, {len(envs)} env roots, {len(problems)} problems")

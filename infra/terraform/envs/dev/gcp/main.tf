@@ -1,66 +1,22 @@
-# The GCP part of the platform: the notification service on Cloud Run, its secrets (SendGrid, Twilio) and the key
-# that encrypts them. Sizes come from terraform.tfvars (with their monthly cost); the wiring is the same in every env.
+# dev, GCP part: scales to zero between requests (a cold start of about a second is fine here). us-central1 prices.
+
+# the env and where it runs; providers.tf configures the providers from these
 locals {
-  name = "platform-${var.environment}"
-  labels = {
-    project     = "recommendation-platform"
-    environment = var.environment
-    managed-by  = "terraform"
-  }
+  environment = "dev"
+  project_id  = "platform-dev"
+  region      = "us-central1"
 }
 
-data "google_project" "this" {
-  project_id = var.project_id
-}
+module "stack" {
+  source      = "../../../modules/stack-gcp"
+  environment = local.environment
+  project_id  = local.project_id
+  region      = local.region
 
-resource "google_kms_key_ring" "this" {
-  name     = local.name
-  location = var.region
-}
+  notification_image = var.notification_image
 
-resource "google_kms_crypto_key" "this" {
-  name            = "${local.name}-data"
-  key_ring        = google_kms_key_ring.this.id
-  rotation_period = "7776000s" # 90 days
-  labels          = local.labels
-
-  lifecycle {
-    prevent_destroy = true
-  }
-}
-
-# the Google-managed agents that encrypt for Cloud Run and Secret Manager
-resource "google_kms_crypto_key_iam_member" "agents" {
-  for_each = toset([
-    "serviceAccount:service-${data.google_project.this.number}@serverless-robot-prod.iam.gserviceaccount.com",
-    "serviceAccount:service-${data.google_project.this.number}@gcp-sa-secretmanager.iam.gserviceaccount.com",
-  ])
-  crypto_key_id = google_kms_crypto_key.this.id
-  role          = "roles/cloudkms.cryptoKeyEncrypterDecrypter"
-  member        = each.key
-}
-
-module "notification" {
-  source              = "../../../modules/cloud-run"
-  name                = "notification-service"
-  project_id          = var.project_id
-  region              = var.region
-  image               = var.notification_image
-  port                = 3008
-  min_instances       = var.notification_min_instances
-  max_instances       = var.notification_max_instances
-  invoker_members     = var.notification_invokers
-  kms_key_name        = google_kms_crypto_key.this.id
-  deletion_protection = var.deletion_protection
-  labels              = local.labels
-  env = {
-    LOG_LEVEL = "info"
-  }
-  secret_env = {
-    SENDGRID_API_KEY   = "notification-sendgrid-api-key"
-    TWILIO_AUTH_TOKEN  = "notification-twilio-auth-token"
-    TWILIO_ACCOUNT_SID = "notification-twilio-account-sid"
-  }
-
-  depends_on = [google_kms_crypto_key_iam_member.agents]
+  # no warm instance: pay per request, a few dollars a month; secrets and key ~$0.60
+  notification_min_instances = 0
+  notification_max_instances = 5
+  deletion_protection        = false
 }

@@ -1,166 +1,58 @@
-# The AWS part of the platform: the EKS cluster of most services, PostgreSQL, Kafka, Redis, the data lake and the
-# cloud-side alarms. Sizes come from terraform.tfvars (with their monthly cost); the wiring is the same in every env.
+# prod, AWS part: the baseline of the cost table in infra/terraform/README.md. Monthly costs are us-east-1 on-demand
+# list prices (730 hours), before savings plans or reserved instances; they scale as noted.
+
+# the env and where it runs; providers.tf configures the providers from these
 locals {
-  name = "platform-${var.environment}"
-  tags = {
-    project     = "recommendation-platform"
-    environment = var.environment
-    managed-by  = "terraform"
-  }
+  environment = "prod"
+  region      = "us-east-1"
+  dr_region   = "us-west-2"
 }
 
-data "aws_caller_identity" "current" {}
-
-# One customer-managed key per region for everything the environment stores. The key policy lets the account's IAM
-# policies grant its use ("*" is the key itself in a key policy) and CloudWatch Logs use it for this account's log
-# groups only.
-locals {
-  kms_policy = {
-    for key, region in { primary = var.region, dr = var.dr_region } : key => jsonencode({
-      Version = "2012-10-17"
-      Statement = [
-        {
-          Sid       = "AccountAdministers"
-          Effect    = "Allow"
-          Principal = { AWS = "arn:aws:iam::${data.aws_caller_identity.current.account_id}:root" }
-          Action    = "kms:*"
-          Resource  = "*"
-        },
-        {
-          Sid       = "CloudWatchLogsEncrypts"
-          Effect    = "Allow"
-          Principal = { Service = "logs.${region}.amazonaws.com" }
-          Action    = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"]
-          Resource  = "*"
-          Condition = {
-            ArnLike = { "kms:EncryptionContext:aws:logs:arn" = "arn:aws:logs:${region}:${data.aws_caller_identity.current.account_id}:log-group:*" }
-          }
-        },
-      ]
-    })
-  }
-}
-
-resource "aws_kms_key" "primary" {
-  description             = "${local.name}: data at rest"
-  enable_key_rotation     = true
-  deletion_window_in_days = 30
-  policy                  = local.kms_policy["primary"]
-}
-
-resource "aws_kms_alias" "primary" {
-  name          = "alias/${local.name}"
-  target_key_id = aws_kms_key.primary.key_id
-}
-
-resource "aws_kms_key" "dr" {
-  provider                = aws.dr
-  description             = "${local.name}: replicated backups and lake replica"
-  enable_key_rotation     = true
-  deletion_window_in_days = 30
-  policy                  = local.kms_policy["dr"]
-}
-
-resource "aws_kms_alias" "dr" {
-  provider      = aws.dr
-  name          = "alias/${local.name}-dr"
-  target_key_id = aws_kms_key.dr.key_id
-}
-
-module "vpc" {
-  source               = "../../../modules/vpc"
-  name                 = local.name
-  cidr_block           = var.vpc_cidr
-  availability_zones   = var.availability_zones
-  nat_gateway_per_zone = var.nat_gateway_per_zone
-  kms_key_arn          = aws_kms_key.primary.arn
-  tags                 = local.tags
-}
-
-module "eks" {
-  source              = "../../../modules/eks"
-  name                = local.name
-  vpc_id              = module.vpc.vpc_id
-  private_subnet_ids  = module.vpc.private_subnet_ids
-  public_access_cidrs = var.eks_public_access_cidrs
-  kms_key_arn         = aws_kms_key.primary.arn
-  node_instance_types = var.eks_node_instance_types
-  node_min_size       = var.eks_node_min_size
-  node_max_size       = var.eks_node_max_size
-  spot_max_size       = var.eks_spot_max_size
-  tags                = local.tags
-}
-
-module "rds" {
-  source = "../../../modules/rds"
+module "stack" {
+  source = "../../../modules/stack-aws"
   providers = {
     aws    = aws
     aws.dr = aws.dr
   }
-  name                      = local.name
-  instance_class            = var.rds_instance_class
-  multi_az                  = var.rds_multi_az
-  backup_retention_days     = var.rds_backup_retention_days
-  cross_region_backups      = var.rds_cross_region_backups
-  dr_kms_key_arn            = aws_kms_key.dr.arn
-  deletion_protection       = var.data_deletion_protection
-  vpc_id                    = module.vpc.vpc_id
-  subnet_ids                = module.vpc.private_subnet_ids
-  client_security_group_ids = [module.eks.node_security_group_id]
-  kms_key_arn               = aws_kms_key.primary.arn
-  tags                      = local.tags
-}
+  environment = local.environment
+  region      = local.region
+  dr_region   = local.dr_region
 
-module "msk" {
-  source                    = "../../../modules/msk"
-  name                      = local.name
-  broker_instance_type      = var.msk_broker_instance_type
-  broker_count              = length(var.availability_zones)
-  broker_volume_gb          = var.msk_broker_volume_gb
-  vpc_id                    = module.vpc.vpc_id
-  subnet_ids                = module.vpc.private_subnet_ids
-  client_security_group_ids = [module.eks.node_security_group_id]
-  kms_key_arn               = aws_kms_key.primary.arn
-  tags                      = local.tags
-}
+  # two zones: one can fail (99.9%); a NAT gateway in each so that egress survives it: 2 x $32.85 + ~50 GB $2.25
+  availability_zones   = ["us-east-1a", "us-east-1b"]
+  vpc_cidr             = "10.0.0.0/16"
+  nat_gateway_per_zone = true
 
-module "elasticache" {
-  source                    = "../../../modules/elasticache"
-  name                      = local.name
-  node_type                 = var.redis_node_type
-  replicas                  = var.redis_replicas
-  vpc_id                    = module.vpc.vpc_id
-  subnet_ids                = module.vpc.private_subnet_ids
-  client_security_group_ids = [module.eks.node_security_group_id]
-  kms_key_arn               = aws_kms_key.primary.arn
-  tags                      = local.tags
-}
+  # control plane $73.00; 2 x t3.medium on-demand $60.74 + 2 x 30 GB gp3 $4.80. The 12 services at their minimum of
+  # 2 replicas (100m/128Mi requests) fit on them. Scale-out (HPA to 50 replicas) lands on spot nodes, $0 at rest,
+  # about $0.02 an hour per t3.large while they run.
+  eks_node_instance_types = ["t3.medium"]
+  eks_node_min_size       = 2
+  eks_node_max_size       = 4
+  eks_spot_max_size       = 10
 
-module "lake" {
-  source = "../../../modules/s3"
-  providers = {
-    aws    = aws
-    aws.dr = aws.dr
-  }
-  bucket_name         = "${local.name}-lake-${data.aws_caller_identity.current.account_id}"
-  kms_key_arn         = aws_kms_key.primary.arn
-  replication         = var.lake_replication
-  replica_kms_key_arn = aws_kms_key.dr.arn
-  force_destroy       = !var.data_deletion_protection
-  tags                = local.tags
-}
+  # db.t4g.micro Multi-AZ $23.36 + 20 GB gp3 Multi-AZ $4.60 + backups replicated to us-west-2 ~$2.50 + monitoring ~$1.
+  # RTO: Multi-AZ failover 1-2 min (zone), point-in-time restore < 30 min at this size (instance, region via the
+  # replicated backups); RPO: 5 min (transaction logs shipped every 5 minutes). Vertical scaling: next class db.t4g.small.
+  rds_instance_class        = "db.t4g.micro"
+  rds_multi_az              = true
+  rds_backup_retention_days = 14
+  rds_cross_region_backups  = true
+  data_deletion_protection  = true
 
-module "monitoring" {
-  source                     = "../../../modules/monitoring"
-  name                       = local.name
-  alert_emails               = var.alert_emails
-  monthly_budget_usd         = var.monthly_budget_usd
-  kms_key_arn                = aws_kms_key.primary.arn
-  rds_instance_id            = local.name
-  msk_cluster_name           = local.name
-  msk_broker_count           = length(var.availability_zones)
-  redis_replication_group_id = local.name
-  tags                       = local.tags
+  # 2 x kafka.t3.small $66.58 + 2 x 20 GB $4.00 (7 days of events at a few thousand a second). Scale: kafka.m7g.large
+  # brokers, more partitions; brokers are added in multiples of the zones.
+  msk_broker_instance_type = "kafka.t3.small"
+  msk_broker_volume_gb     = 20
 
-  depends_on = [module.rds, module.msk, module.elasticache]
+  # 2 x cache.t4g.micro (primary + replica in the other zone) $23.36. Scale: cache.t4g.small, then cluster mode.
+  redis_node_type = "cache.t4g.micro"
+  redis_replicas  = 1
+
+  # lake: 100 GB Standard $2.30 + requests ~$1.50; replica in us-west-2 (Glacier IR, Replication Time Control,
+  # transfer) ~$1.45. KMS 2 keys $2.00, CloudWatch logs/alarms, SNS + the RDS master secret ~$5.90.
+  lake_replication = true
+
+  # AWS part of the baseline: $345.04 (README); the budget alerts at 80% forecast and 100% actual of this.
+  monthly_budget_usd = 360
 }

@@ -1,177 +1,37 @@
-# The Azure part of the platform: AKS for the recommendation service and TF Serving, Azure Cache for Redis for its
-# online features, Blob storage for the replica of the data lake. Sizes come from terraform.tfvars (with their
-# monthly cost); the wiring is the same in every env.
+# prod, Azure part: the baseline of the cost table in infra/terraform/README.md. Monthly costs are East US pay-as-you-go
+# list prices (730 hours).
+
+# the env and where it runs; providers.tf configures the providers from these
 locals {
-  name = "platform-${var.environment}"
-  tags = {
-    project     = "recommendation-platform"
-    environment = var.environment
-    managed-by  = "terraform"
-  }
+  environment     = "prod"
+  subscription_id = "00000000-0000-0000-0000-000000000000" # set per subscription; not a secret
+  location        = "eastus"
 }
 
-data "azurerm_client_config" "current" {}
+module "stack" {
+  source      = "../../../modules/stack-azure"
+  environment = local.environment
+  location    = local.location
 
-resource "azurerm_resource_group" "this" {
-  name     = local.name
-  location = var.location
-  tags     = local.tags
-}
+  vnet_address_space = "10.20.0.0/16"
 
-module "vnet" {
-  source              = "../../../modules/vnet"
-  name                = local.name
-  resource_group_name = azurerm_resource_group.this.name
-  location            = var.location
-  address_space       = var.vnet_address_space
-  tags                = local.tags
-}
+  # Free control plane $0 (Standard, with the 99.95% API SLA, is +$73: the first upgrade when the budget allows; the
+  # data plane serves without the API server); 2 x Standard_B2s across zones $60.74 + 2 x 32 GB P4 OS disks $10.56;
+  # standard load balancer $18.25; Log Analytics ~8 GB $6.90. Scale-out to 10 nodes follows the recommendation pods' HPA.
+  aks_sku_tier       = "Free"
+  aks_node_vm_size   = "Standard_B2s"
+  aks_node_min_count = 2
+  aks_node_max_count = 10
 
-module "aks" {
-  source                 = "../../../modules/aks"
-  disk_encryption_set_id = azurerm_disk_encryption_set.nodes.id
-  name                   = local.name
-  resource_group_name    = azurerm_resource_group.this.name
-  location               = var.location
-  sku_tier               = var.aks_sku_tier
-  node_subnet_id         = module.vnet.node_subnet_id
-  node_vm_size           = var.aks_node_vm_size
-  node_min_count         = var.aks_node_min_count
-  node_max_count         = var.aks_node_max_count
-  admin_group_object_ids = var.aks_admin_group_object_ids
-  tags                   = local.tags
+  # Standard C0 (primary + replica, 99.9% SLA) $40.15; private endpoint $7.30. Scale: C1 (1 GB), then Premium for
+  # clustering and zone redundancy.
+  redis_sku_name = "Standard"
+  redis_capacity = 0
 
-  depends_on = [azurerm_role_assignment.disks_key]
-}
+  # GZRS: zone-redundant and copied to the paired region (typical lag < 15 min); 100 GB hot then cool, operations,
+  # geo-replication ~$6; private endpoints (blob, key vault) $14.60, 3 private DNS zones $1.50, 2 Key Vault HSM keys
+  # $2.00; the disk encryption set is free.
+  lake_replication_type = "GZRS"
 
-module "redis" {
-  source                     = "../../../modules/azure-redis"
-  name                       = "${local.name}-features"
-  resource_group_name        = azurerm_resource_group.this.name
-  location                   = var.location
-  sku_name                   = var.redis_sku_name
-  capacity                   = var.redis_capacity
-  private_endpoint_subnet_id = module.vnet.private_endpoint_subnet_id
-  vnet_id                    = module.vnet.vnet_id
-  tags                       = local.tags
-}
-
-# The customer-managed keys of the nodes' disks and of the lake replica: HSM-backed keys in a Key Vault reachable
-# through its private endpoint only (apply from a runner inside the VNet), rotated yearly, each usable by one
-# identity only.
-resource "azurerm_key_vault" "this" {
-  name                          = "${local.name}-kv"
-  resource_group_name           = azurerm_resource_group.this.name
-  location                      = var.location
-  tenant_id                     = data.azurerm_client_config.current.tenant_id
-  sku_name                      = "premium"
-  enable_rbac_authorization     = true
-  purge_protection_enabled      = true
-  soft_delete_retention_days    = 90
-  public_network_access_enabled = false
-  tags                          = local.tags
-
-  network_acls {
-    default_action = "Deny"
-    bypass         = "AzureServices"
-  }
-}
-
-resource "azurerm_private_dns_zone" "key_vault" {
-  name                = "privatelink.vaultcore.azure.net"
-  resource_group_name = azurerm_resource_group.this.name
-  tags                = local.tags
-}
-
-resource "azurerm_private_dns_zone_virtual_network_link" "key_vault" {
-  name                  = "${local.name}-key-vault"
-  resource_group_name   = azurerm_resource_group.this.name
-  private_dns_zone_name = azurerm_private_dns_zone.key_vault.name
-  virtual_network_id    = module.vnet.vnet_id
-  tags                  = local.tags
-}
-
-resource "azurerm_private_endpoint" "key_vault" {
-  name                = "${local.name}-key-vault"
-  resource_group_name = azurerm_resource_group.this.name
-  location            = var.location
-  subnet_id           = module.vnet.private_endpoint_subnet_id
-  tags                = local.tags
-
-  private_service_connection {
-    name                           = "${local.name}-key-vault"
-    private_connection_resource_id = azurerm_key_vault.this.id
-    subresource_names              = ["vault"]
-    is_manual_connection           = false
-  }
-
-  private_dns_zone_group {
-    name                 = "key-vault"
-    private_dns_zone_ids = [azurerm_private_dns_zone.key_vault.id]
-  }
-}
-
-resource "azurerm_key_vault_key" "this" {
-  for_each     = toset(["disks", "lake"])
-  name         = each.key
-  key_vault_id = azurerm_key_vault.this.id
-  key_type     = "RSA-HSM"
-  key_size     = 3072
-  key_opts     = ["wrapKey", "unwrapKey"]
-
-  rotation_policy {
-    expire_after         = "P1Y"
-    notify_before_expiry = "P30D"
-    automatic {
-      time_before_expiry = "P30D"
-    }
-  }
-}
-
-resource "azurerm_disk_encryption_set" "nodes" {
-  name                      = "${local.name}-nodes"
-  resource_group_name       = azurerm_resource_group.this.name
-  location                  = var.location
-  key_vault_key_id          = azurerm_key_vault_key.this["disks"].versionless_id
-  auto_key_rotation_enabled = true
-  tags                      = local.tags
-
-  identity {
-    type = "SystemAssigned"
-  }
-}
-
-resource "azurerm_role_assignment" "disks_key" {
-  scope                = azurerm_key_vault.this.id
-  role_definition_name = "Key Vault Crypto Service Encryption User"
-  principal_id         = azurerm_disk_encryption_set.nodes.identity[0].principal_id
-}
-
-resource "azurerm_user_assigned_identity" "lake" {
-  name                = "${local.name}-lake"
-  resource_group_name = azurerm_resource_group.this.name
-  location            = var.location
-  tags                = local.tags
-}
-
-resource "azurerm_role_assignment" "lake_key" {
-  scope                = azurerm_key_vault.this.id
-  role_definition_name = "Key Vault Crypto Service Encryption User"
-  principal_id         = azurerm_user_assigned_identity.lake.principal_id
-}
-
-module "lake" {
-  source                     = "../../../modules/blob"
-  account_name               = replace("${local.name}lake", "-", "")
-  resource_group_name        = azurerm_resource_group.this.name
-  location                   = var.location
-  replication_type           = var.lake_replication_type
-  private_endpoint_subnet_id = module.vnet.private_endpoint_subnet_id
-  vnet_id                    = module.vnet.vnet_id
-  customer_managed_key_id    = azurerm_key_vault_key.this["lake"].versionless_id
-  log_analytics_workspace_id = module.aks.log_analytics_workspace_id
-  encryption_identity_id     = azurerm_user_assigned_identity.lake.id
-  tags                       = local.tags
-
-  depends_on = [azurerm_role_assignment.lake_key]
+  # Azure part of the baseline: $168.00 (README).
 }

@@ -1,5 +1,5 @@
 provider "azurerm" {
-  subscription_id = var.subscription_id
+  subscription_id = local.subscription_id
   # Entra ID for the data plane too: the storage account has no shared keys
   storage_use_azuread = true
   features {

@@ -1,9 +1,4 @@
-output "notification_uri" {
-  description = "URL of the notification service (IAM-authenticated invocations only)."
-  value       = module.notification.uri
-}
-
-output "notification_service_account" {
-  description = "Identity of the notification service."
-  value       = module.notification.service_account_email
+output "stack" {
+  description = "The stack's outputs, one object (modules/stack-gcp/outputs.tf): tofu output -json stack."
+  value       = module.stack
 }

@@ -3,11 +3,6 @@ variable "environment" {
   type        = string
 }
 
-variable "subscription_id" {
-  description = "Azure subscription of the environment."
-  type        = string
-}
-
 variable "location" {
   description = "Azure region."
   type        = string
