@@ -69,7 +69,7 @@ describe('LocalCopyPreparer', () => {
     const { preparedDir, etag } = await preparer().prepare(handbook);
 
     expect(path.dirname(preparedDir)).toBe(await fs.realpath(path.join(scratch, 'work')));
-    expect(etag).toBe('');
+    expect(etag).toMatch(/^[0-9a-f]{64}$/);
     expect(await filesUnder(preparedDir)).toEqual([
       'catalog-info.yaml',
       'docs',
@@ -83,6 +83,21 @@ describe('LocalCopyPreparer', () => {
     await fs.writeFile(path.join(preparedDir, 'mkdocs.yml'), 'site_name: patched\n');
     expect(await fs.readFile(path.join(repo, 'mkdocs.yml'), 'utf8')).toBe('site_name: handbook\n');
     expect(preparer().shouldCleanPreparedDirectory()).toBe(true);
+  });
+
+  it('answers NotModifiedError for an unchanged folder, and a new etag once a file changes', async () => {
+    const handbook = entity(`file:${path.join(repo, 'catalog-info.yaml')}`, 'dir:.');
+    const first = await preparer().prepare(handbook);
+    await expect(preparer().prepare(handbook, { etag: first.etag })).rejects.toMatchObject({ name: 'NotModifiedError' });
+
+    // what is never copied does not count
+    await fs.writeFile(path.join(repo, 'node_modules', 'left-pad', 'index.js'), 'module.exports = 2;\n');
+    await expect(preparer().prepare(handbook, { etag: first.etag })).rejects.toMatchObject({ name: 'NotModifiedError' });
+
+    await fs.writeFile(path.join(repo, 'docs', 'index.md'), '# Handbook\n\nA new page.\n');
+    const second = await preparer().prepare(handbook, { etag: first.etag });
+    expect(second.etag).not.toBe(first.etag);
+    expect(await fs.readFile(path.join(second.preparedDir, 'docs', 'index.md'), 'utf8')).toContain('A new page.');
   });
 
   it('copies a sub-folder named relative to the entity file', async () => {
