@@ -8,8 +8,9 @@
 #      with helm lint --strict and rendered for each env's values-<env>.yaml (four jobs at a time), the manifests
 #      validated strictly against the Kubernetes schemas of the clusters' version in one call (validate_manifests.py);
 #   4. checkov over the Terraform, the rendered manifests, the Dockerfiles and the GitHub workflows, every failed
-#      check listed with its reason in infra/checkov-skips.yaml (checkov_gate.py).
-# Needs tools/install-go-tools.sh (helm, tofu) and tools/install-python-tools.sh (checkov, kubernetes-validate).
+#      check listed with its reason in infra/checkov-skips.yaml (checkov_gate.py);
+#   5. actionlint over the repository's own workflows (.github/workflows: the twelve services', infrastructure, model).
+# Needs tools/install-go-tools.sh (helm, tofu, actionlint) and tools/install-python-tools.sh (checkov, kubernetes-validate).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$root"
@@ -107,3 +108,7 @@ if [ -n "$workflows" ]; then
   frameworks+=,github_actions
 fi
 "$python" "$here/checkov_gate.py" infra/checkov-skips.yaml "$frameworks" "$scan"
+
+echo "-- actionlint: .github/workflows"
+"$bin/actionlint" -no-color .github/workflows/*.yaml
+echo "actionlint: $(find .github/workflows -name '*.yaml' | wc -l) workflows clean"
