@@ -265,9 +265,14 @@ stop_product() {
     # setsid made each a process-group leader: stop the group (yarn -> tsx -> node)
     kill -TERM -- "-$pid" 2>/dev/null || true
   done
-  for pid in "${PRODUCT_PIDS[@]}"; do
-    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
-    kill -KILL -- "-$pid" 2>/dev/null || true
+  # one 10 s deadline for all of them (not 10 s each in turn), then whatever is left is killed
+  local deadline=$(( $(date +%s) + 10 )) alive
+  while :; do
+    alive=0
+    for pid in "${PRODUCT_PIDS[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1 && break; done
+    [ "$alive" -eq 1 ] && [ "$(date +%s)" -lt "$deadline" ] || break
+    sleep 0.2
   done
+  for pid in "${PRODUCT_PIDS[@]}"; do kill -KILL -- "-$pid" 2>/dev/null || true; done
   PRODUCT_PIDS=()
 }
