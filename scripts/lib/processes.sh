@@ -163,7 +163,8 @@ start_product() {
 # Waits until the data plane has taken in the demo traffic: the lake sink holds no buffered rows and no kit consumer
 # (sink, feature store, the A/B testing service's results ingestion) lags. The journeys then run on a quiet machine with the lake and the features in place.
 wait_data_plane_settled() { # timeout_s
-  local deadline=$(( $(date +%s) + ${1:-300} )) metrics buffered lag settled=0
+  local began=$(date +%s) metrics buffered lag settled=0
+  local deadline=$(( began + ${1:-300} ))
   while :; do
     metrics="$(curl -fs http://127.0.0.1:3013/metrics; curl -fs http://127.0.0.1:3005/metrics; curl -fs http://127.0.0.1:3011/metrics)" || metrics=""
     buffered=$(awk '/^lake_buffered_rows_past_hours/ { s += $NF } END { print s + 0 }' <<<"$metrics")
@@ -173,7 +174,7 @@ wait_data_plane_settled() { # timeout_s
       # right after the demo traffic the consumers may not have fetched yet
       settled=$(( ${settled:-0} + 1 ))
       if [ "$settled" -ge 2 ]; then
-        log "data plane settled: the lake sink has written every event and no consumer lags"
+        log "data plane settled in $(( $(date +%s) - began )) s: the lake sink has written every event and no consumer lags"
         return 0
       fi
     else

@@ -386,7 +386,12 @@ export class LakeSink {
     }
   }
 
-  /** The timer: closes files whose time has come, stores them and commits, partition by partition. */
+  /**
+   * The timer: closes files whose time has come, stores them and commits. Partitions run side by side, as many at
+   * once as are consumed concurrently (each one's files still strictly in closing order): a replay or a backfill of
+   * past hours closes thousands of small files at once, and one at a time would leave the sink waiting on the
+   * stores' round trips.
+   */
   private async closeDueFiles(): Promise<void> {
     if (this.checking || !this.running) return;
     this.checking = true;
@@ -395,8 +400,8 @@ export class LakeSink {
       const due = [...this.states.values()].filter(
         state => state.closed.length > 0 || [...state.open.values()].some(buffer => buffer.closeAt <= now),
       );
-      for (const state of due) {
-        await state
+      const closeOne = (state: PartitionState) =>
+        state
           .exclusive(async () => {
             this.closeDue(state);
             await this.storeClosed(state);
@@ -405,7 +410,12 @@ export class LakeSink {
           .catch(error =>
             this.logger.warn({ err: error, topic: state.topic, partition: state.partition }, 'closing files failed; retried'),
           );
-      }
+      const lanes = Math.min(this.options.partitionsConsumedConcurrently ?? 1, due.length);
+      await Promise.all(
+        Array.from({ length: lanes }, async () => {
+          for (let state = due.shift(); state; state = due.shift()) await closeOne(state);
+        }),
+      );
     } finally {
       this.checking = false;
     }
