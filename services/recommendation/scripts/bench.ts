@@ -158,7 +158,7 @@ async function measure(
         headers,
         // fixed requests are rendered once each and reused; a setupRequest would render every request again (and
         // clone the context): twice the load generator's CPU per request, taken from the servers it measures
-        ...(paths ? { requests: paths.map(path => ({ path })) } : {}),
+        ...(paths ? { requests: paths.map(requestPath => ({ path: requestPath })) } : {}),
       },
       (err, res) => (err ? reject(err) : resolve(res)),
     );
