@@ -30,6 +30,8 @@ backend.add(import('@internal/plugin-techdocs-backend-module-local-preparer'));
 
 backend.add(import('@backstage/plugin-search-backend'));
 backend.add(import('@backstage/plugin-search-backend-module-pg'));
+// without PostgreSQL (the local portal): Lunr, with an empty page for a type not indexed yet instead of a 500
+backend.add(import('@internal/plugin-search-backend-module-local-engine'));
 backend.add(import('@backstage/plugin-search-backend-module-catalog'));
 backend.add(import('@backstage/plugin-search-backend-module-techdocs'));
 

@@ -1,0 +1,2 @@
+export { localSearchEngineModule as default } from './module';
+export { LocalLunrSearchEngine } from './LocalLunrSearchEngine';
