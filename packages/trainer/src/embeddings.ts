@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import pLimit from 'p-limit';
 import { createHttpClient, createJwtIssuer } from '@platform/service-kit';
 import type { TrainerEnv } from './config';
 
@@ -33,11 +34,10 @@ export async function writeEmbeddingPointers(options: {
   const headers = { authorization: `Bearer ${options.token}` };
   const rows = options.userIds.map((userId, row) => ({ userId, row })).filter(({ userId }) => UUID.test(userId));
   const result: EmbeddingPointers = { written: 0, skipped: options.userIds.length - rows.length, failed: [] };
-  let next = 0;
+  const limit = pLimit(options.concurrency);
   await Promise.all(
-    Array.from({ length: Math.min(options.concurrency, rows.length) }, async () => {
-      while (next < rows.length) {
-        const { userId, row } = rows[next++];
+    rows.map(({ userId, row }) =>
+      limit(async () => {
         try {
           await http.post(
             `/features/${encodeURIComponent(userId)}`,
@@ -51,8 +51,8 @@ export async function writeEmbeddingPointers(options: {
         }
         const done = result.written + result.failed.length;
         if (done % 1000 === 0) options.onProgress?.(done, rows.length);
-      }
-    }),
+      }),
+    ),
   );
   return result;
 }

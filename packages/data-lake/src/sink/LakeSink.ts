@@ -1,4 +1,5 @@
 import type { Kafka, KafkaMessage } from 'kafkajs';
+import pLimit from 'p-limit';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import {
@@ -410,12 +411,8 @@ export class LakeSink {
           .catch(error =>
             this.logger.warn({ err: error, topic: state.topic, partition: state.partition }, 'closing files failed; retried'),
           );
-      const lanes = Math.min(this.options.partitionsConsumedConcurrently ?? 1, due.length);
-      await Promise.all(
-        Array.from({ length: lanes }, async () => {
-          for (let state = due.shift(); state; state = due.shift()) await closeOne(state);
-        }),
-      );
+      const limit = pLimit(this.options.partitionsConsumedConcurrently ?? 1);
+      await Promise.all(due.map(state => limit(() => closeOne(state))));
     } finally {
       this.checking = false;
     }
