@@ -78,13 +78,17 @@ const loadPool = async () =>
     ),
   );
 
-async function pickShopper(context) {
-  pool ??= loadPool();
-  const { shoppers, products } = await pool;
-  const shopper = shoppers[Math.floor(Math.random() * shoppers.length)];
+/** the virtual user acts as this shopper, on these products */
+function actAs(context, shopper, products) {
   context.vars.token = shopper.token;
   context.vars.userId = shopper.userId;
   context.vars.products = products;
+}
+
+async function pickShopper(context) {
+  pool ??= loadPool();
+  const { shoppers, products } = await pool;
+  actAs(context, shoppers[Math.floor(Math.random() * shoppers.length)], products);
 }
 
 // A checkout empties the shopper's whole cart: two checkouts of one shopper at once would take each other's items
@@ -103,9 +107,7 @@ async function leaseShopper(context) {
     if (free.length > 0) {
       const shopper = free[Math.floor(Math.random() * free.length)];
       leased.set(shopper.userId, now);
-      context.vars.token = shopper.token;
-      context.vars.userId = shopper.userId;
-      context.vars.products = products;
+      actAs(context, shopper, products);
       return;
     }
     await new Promise(resolve => setTimeout(resolve, 5));
